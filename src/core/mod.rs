@@ -1,0 +1,1 @@
+//! The pure core: catalogue, events, profile, history retention and ranking.
