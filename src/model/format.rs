@@ -482,11 +482,11 @@ fn decode_table(
     let mut items = Vec::new();
     let mut weights = Vec::new();
     offsets.push(0u32);
-    for row in 0..count {
+    for (row, id) in item_ids.iter().enumerate() {
         let bad_row = |reason: String| ModelError::BadRow {
             table,
             row,
-            id: item_ids[row].clone(),
+            id: id.clone(),
             reason,
         };
         let n = reader

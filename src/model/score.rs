@@ -90,16 +90,14 @@ impl NeighbourScores {
         let i = item as usize;
         self.scores[i] += contribution;
         let slot = &mut self.drivers[i];
-        for entry in slot.iter_mut() {
-            if let Some(d) = entry {
-                if d.item == driver {
-                    d.contribution += contribution;
-                    if slot[0].map(|d| d.contribution) < slot[1].map(|d| d.contribution) {
-                        slot.swap(0, 1);
-                    }
-                    return;
-                }
+        if let Some(at) = slot.iter().position(|e| e.is_some_and(|d| d.item == driver)) {
+            if let Some(d) = &mut slot[at] {
+                d.contribution += contribution;
             }
+            if slot[0].map(|d| d.contribution) < slot[1].map(|d| d.contribution) {
+                slot.swap(0, 1);
+            }
+            return;
         }
         let new = Driver {
             item: driver,

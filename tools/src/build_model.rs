@@ -87,7 +87,7 @@ pub fn run(args: Args) -> Result<(), String> {
             if !args.quiet {
                 eprintln!("read {} interactions from {}", rows.len(), input.display());
             }
-            (CoCounts::from_interactions(&rows), Some(rows))
+            (CoCounts::from_interactions(&rows, args.quiet), Some(rows))
         }
         (None, Some(pairs), Some(items)) => (CoCounts::read(pairs, items)?, None),
         _ => return Err("give --input, or --counts with --item-counts".into()),
@@ -177,5 +177,111 @@ impl Args {
             AlgorithmArg::Itemknn => "itemknn",
             AlgorithmArg::Ease => "ease",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interactions::parse_csv;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    fn args(extra: &[&str]) -> Args {
+        let mut argv = vec![
+            "x",
+            "--input",
+            "unused.csv",
+            "--output",
+            "unused.bin",
+            "--quiet",
+        ];
+        argv.extend_from_slice(extra);
+        Cli::try_parse_from(argv).unwrap().args
+    }
+
+    /// A synthetic log: 40 users, 30 items, with repeats.
+    fn log() -> String {
+        let mut text = String::from("user,item,timestamp\n");
+        let mut state = 7u64;
+        for u in 0..40 {
+            for t in 0..12 {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let item = (state >> 33) % (5 + u % 25) + (u % 3);
+                text.push_str(&format!("u{u},item-{item},{t}\n"));
+            }
+        }
+        text
+    }
+
+    /// What `SELECT a.item, b.item, COUNT(*) ... a.item < b.item` returns,
+    /// computed independently of `CoCounts`.
+    fn sql_like_counts(rows: &[Interaction]) -> (String, String) {
+        use std::collections::{BTreeMap, BTreeSet};
+        let mut baskets: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for r in rows {
+            baskets.entry(&r.user).or_default().insert(&r.item);
+        }
+        let mut items: BTreeMap<&str, u64> = BTreeMap::new();
+        let mut pairs: BTreeMap<(&str, &str), u64> = BTreeMap::new();
+        for basket in baskets.values() {
+            for a in basket {
+                *items.entry(a).or_default() += 1;
+                for b in basket.iter().filter(|b| a < *b) {
+                    *pairs.entry((a, b)).or_default() += 1;
+                }
+            }
+        }
+        let mut p = String::from("item_a,item_b,count\n");
+        // Reverse orientation on some lines: the builder accepts either.
+        for (n, ((a, b), c)) in pairs.iter().enumerate() {
+            if n % 2 == 0 {
+                p.push_str(&format!("{a},{b},{c}\n"));
+            } else {
+                p.push_str(&format!("{b},{a},{c}\n"));
+            }
+        }
+        let mut i = String::from("item,count\n");
+        for (item, c) in items.iter().rev() {
+            i.push_str(&format!("{item},{c}\n"));
+        }
+        (p, i)
+    }
+
+    #[test]
+    fn itemknn_from_raw_logs_and_from_counts_is_byte_identical() {
+        let rows = parse_csv(&log()).unwrap();
+        let (pairs, items) = sql_like_counts(&rows);
+        let from_files = CoCounts::parse(&pairs, &items).unwrap();
+        for algorithm in ["itemknn", "ease"] {
+            for k in ["5", "50"] {
+                let a = args(&["--algorithm", algorithm, "--neighbours", k]);
+                let raw =
+                    build(&CoCounts::from_interactions(&rows, true), Some(&rows), &a).unwrap();
+                let agg = build(&from_files, None, &a).unwrap();
+                assert_eq!(raw.item_ids(), &from_files.ids[..]);
+                for q in [Quantisation::U8, Quantisation::U16] {
+                    assert_eq!(raw.encode(q), agg.encode(q), "{algorithm} k={k} {q:?}");
+                }
+                assert!(raw.tables()[0].nnz() > 0);
+            }
+        }
+    }
+
+    #[test]
+    fn transitions_need_the_raw_log() {
+        let rows = parse_csv(&log()).unwrap();
+        let a = args(&["--transitions", "--neighbours", "10"]);
+        let model = build(&CoCounts::from_interactions(&rows, true), Some(&rows), &a).unwrap();
+        assert_eq!(model.tables().len(), 2);
+        assert_eq!(model.tables()[1].algorithm(), Algorithm::Transition);
+        assert!(model.tables()[1].nnz() > 0);
     }
 }

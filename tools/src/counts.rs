@@ -5,6 +5,7 @@
 //! still build the model.
 
 use crate::interactions::Interaction;
+use crate::progress::Progress;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -21,8 +22,8 @@ pub struct CoCounts {
 
 impl CoCounts {
     /// Counts from raw interactions: each (user, item) counts once, with its
-    /// largest weight.
-    pub fn from_interactions(rows: &[Interaction]) -> CoCounts {
+    /// largest weight. Progress goes to stderr unless `quiet`.
+    pub fn from_interactions(rows: &[Interaction], quiet: bool) -> CoCounts {
         let mut ids: Vec<String> = rows.iter().map(|r| r.item.clone()).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -50,11 +51,16 @@ impl CoCounts {
             .collect();
         users.sort_by(|a, b| a.0.cmp(b.0));
         let baskets: Vec<Vec<(u32, f64)>> = users.into_iter().map(|(_, v)| v).collect();
-        CoCounts::from_baskets(ids, &baskets)
+        let mut progress = Progress::new("co-occurrence counts", ids.len(), quiet);
+        CoCounts::from_baskets(ids, &baskets, &mut progress)
     }
 
     /// Counts from per-user baskets of distinct `(item index, weight)`.
-    pub fn from_baskets(ids: Vec<String>, baskets: &[Vec<(u32, f64)>]) -> CoCounts {
+    pub fn from_baskets(
+        ids: Vec<String>,
+        baskets: &[Vec<(u32, f64)>],
+        progress: &mut Progress,
+    ) -> CoCounts {
         let n = ids.len();
         let mut users_of: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n];
         let mut item = vec![0.0; n];
@@ -67,8 +73,9 @@ impl CoCounts {
         let mut scratch = vec![0.0f64; n];
         let mut touched: Vec<u32> = Vec::new();
         let mut pairs = Vec::with_capacity(n);
-        for a in 0..n {
-            for &(u, wa) in &users_of[a] {
+        for (a, users) in users_of.iter().enumerate() {
+            progress.tick(a);
+            for &(u, wa) in users {
                 for &(b, wb) in &baskets[u as usize] {
                     if b as usize != a {
                         if scratch[b as usize] == 0.0 {
@@ -85,6 +92,7 @@ impl CoCounts {
             }
             touched.clear();
         }
+        progress.tick(n);
         CoCounts { ids, item, pairs }
     }
 
@@ -198,7 +206,7 @@ mod tests {
         let raw =
             parse_csv("user,item,timestamp\nu1,a,1\nu1,b,2\nu2,a,1\nu2,b,3\nu2,c,4\nu1,a,5\n")
                 .unwrap();
-        let from_raw = CoCounts::from_interactions(&raw);
+        let from_raw = CoCounts::from_interactions(&raw, true);
         let from_files = CoCounts::parse(
             "item_a,item_b,count\na,b,2\nc,a,1\nb,c,1\n",
             "item,count\nc,1\nb,2\na,2\n",

@@ -52,18 +52,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ease_reconstructs_correlated_items() {
-        // a and b always together, c alone: B_ab must dominate B_ac.
+    fn ease_matches_the_two_item_closed_form() {
+        // G = [[c+λ, p], [p, c+λ]] gives B_ab = p / (c + λ); an unrelated item gets 0.
         let counts = CoCounts::parse(
-            "item_a,item_b,count\na,b,10\na,c,1\n",
-            "item,count\na,10\nb,10\nc,10\n",
+            "item_a,item_b,count\na,b,8\n",
+            "item,count\na,10\nb,10\nc,5\n",
         )
         .unwrap();
-        let b = fit(&counts, 1.0).unwrap();
-        assert_eq!(b[0], 0.0);
-        assert!(b[1] > 0.4 && b[1] > 5.0 * b[2], "{b:?}");
-        // Symmetric data, symmetric Gram: B_ab·P_bb = B_ba·P_aa; here equal counts -> B_ab = B_ba.
-        assert!((b[1] - b[3]).abs() < 1e-6);
+        let b = fit(&counts, 2.0).unwrap();
+        assert!((b[1] - 8.0 / 12.0).abs() < 1e-6, "{b:?}");
+        assert!((b[3] - 8.0 / 12.0).abs() < 1e-6, "{b:?}");
+        assert_eq!((b[0], b[2], b[5]), (0.0, 0.0, 0.0));
         assert!(fit(&counts, 0.0).is_err());
     }
 }

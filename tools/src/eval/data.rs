@@ -17,6 +17,7 @@ pub struct Event {
 
 /// Items and per-user time-ordered sequences.
 #[derive(Debug, Clone)]
+#[allow(dead_code)] // titles and genres feed the on-device catalogue (device.rs)
 pub struct Dataset {
     /// Item ids sorted as strings (the same order the builder uses).
     pub item_ids: Vec<String>,

@@ -16,6 +16,23 @@ pub struct Metrics {
     pub users: usize,
 }
 
+impl Metrics {
+    /// Averages several evaluations, weighted by their users.
+    pub fn merge(parts: &[Metrics]) -> Metrics {
+        let users: usize = parts.iter().map(|m| m.users).sum();
+        let w = |f: fn(&Metrics) -> f64| {
+            parts.iter().map(|m| f(m) * m.users as f64).sum::<f64>() / users.max(1) as f64
+        };
+        Metrics {
+            hr: w(|m| m.hr),
+            ndcg: w(|m| m.ndcg),
+            hr_sampled: w(|m| m.hr_sampled),
+            ndcg_sampled: w(|m| m.ndcg_sampled),
+            users,
+        }
+    }
+}
+
 /// Accumulates per-user results.
 #[derive(Debug, Default)]
 pub struct Accumulator {

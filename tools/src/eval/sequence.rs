@@ -10,8 +10,10 @@ use crate::transition::{transition_rows, TransitionParams};
 use lighttouch::model::score::{neighbour_scores, weigh_history, HistoryEvent, NeighbourParams};
 use lighttouch::model::{Algorithm, NeighbourModel, NeighbourTable, Quantisation};
 
-/// Neighbours per item in the shipped model.
+/// Similarity neighbours per item in the shipped model.
 pub const SHIPPED_K: u16 = 50;
+/// Transition neighbours per item in the shipped model.
+pub const TRANSITION_K: u16 = 20;
 
 /// Scoring settings tuned on validation.
 #[derive(Debug, Clone, Copy)]
@@ -24,23 +26,42 @@ pub struct DeviceParams {
     pub popularity: f32,
 }
 
-/// Builds the shipped model (EASE top-k + transitions, u8) from a split's
-/// training data, as bytes, and decodes it as the device would.
-pub fn shipped_model(
-    data: &Dataset,
-    split: &Split,
-    tuned: &Tuned,
-    window: usize,
-) -> (Vec<u8>, NeighbourModel) {
+/// Everything the device scorer needs for one split, built once.
+pub struct Prepared {
+    /// The split's EASE top-k table.
+    pub similarity: NeighbourTable,
+    /// Per-user (item, timestamp) training sequences.
+    pub sequences: Vec<Vec<(u32, f64)>>,
+    /// Popularity normalised to a maximum of 1.
+    pub popularity: Vec<f32>,
+}
+
+/// Fits what does not depend on the device parameters.
+pub fn prepare(data: &Dataset, split: &Split, tuned: &Tuned) -> Prepared {
     let n = data.item_ids.len();
     let counts = server::train_counts(split, &data.item_ids);
     let b = server::ease_dense(&counts, tuned.lambda);
-    let sim = server::ease_table(&b, n, SHIPPED_K);
-    let sequences: Vec<Vec<(u32, f64)>> = split
-        .train
-        .iter()
-        .map(|seq| seq.iter().map(|e| (e.item, e.ts)).collect())
-        .collect();
+    let pop = server::popularity(&counts);
+    let max = pop.iter().copied().fold(1.0f32, f32::max);
+    Prepared {
+        similarity: server::ease_table(&b, n, SHIPPED_K),
+        sequences: split
+            .train
+            .iter()
+            .map(|seq| seq.iter().map(|e| (e.item, e.ts)).collect())
+            .collect(),
+        popularity: pop.into_iter().map(|x| x / max).collect(),
+    }
+}
+
+/// Builds the shipped model (EASE top-k + transitions, u8) as bytes, and
+/// decodes it as the device would.
+pub fn shipped_model(
+    data: &Dataset,
+    prepared: &Prepared,
+    window: usize,
+) -> (Vec<u8>, NeighbourModel) {
+    let n = data.item_ids.len();
     let trans_params = TransitionParams {
         window,
         decay: 0.8,
@@ -48,11 +69,15 @@ pub fn shipped_model(
     };
     let trans = NeighbourTable::from_rows(
         Algorithm::Transition,
-        SHIPPED_K,
-        transition_rows(n, &sequences, trans_params),
+        TRANSITION_K,
+        transition_rows(n, &prepared.sequences, trans_params),
     )
     .expect("valid rows");
-    let model = NeighbourModel::new(data.item_ids.clone(), vec![sim, trans]).expect("valid ids");
+    let model = NeighbourModel::new(
+        data.item_ids.clone(),
+        vec![prepared.similarity.clone(), trans],
+    )
+    .expect("valid ids");
     let bytes = model.encode(Quantisation::U8);
     let decoded = NeighbourModel::decode(&bytes).expect("fresh encoding decodes");
     (bytes, decoded)
@@ -86,16 +111,10 @@ pub fn score(
     s
 }
 
-fn normalised_popularity(split: &Split, data: &Dataset) -> Vec<f32> {
-    let pop = server::popularity(&server::train_counts(split, &data.item_ids));
-    let max = pop.iter().copied().fold(1.0f32, f32::max);
-    pop.into_iter().map(|x| x / max).collect()
-}
-
-/// Tunes the device parameters on `val` (coordinate search over a small grid).
-pub fn tune(data: &Dataset, val: &Split, tuned: &Tuned, seed: u64) -> DeviceParams {
+/// Tunes the device parameters on the validation splits (coordinate search over a small grid).
+pub fn tune(data: &Dataset, vals: &[Split], tuned: &Tuned, seed: u64) -> DeviceParams {
     let n = data.item_ids.len();
-    let pop = normalised_popularity(val, data);
+    let prepared: Vec<Prepared> = vals.iter().map(|v| prepare(data, v, tuned)).collect();
     let mut best = DeviceParams {
         neighbour: NeighbourParams::default(),
         window: 3,
@@ -103,12 +122,29 @@ pub fn tune(data: &Dataset, val: &Split, tuned: &Tuned, seed: u64) -> DevicePara
     };
     let mut best_ndcg = f64::MIN;
     for window in [1usize, 3, 5] {
-        let (_, model) = shipped_model(data, val, tuned, window);
+        let models: Vec<NeighbourModel> = prepared
+            .iter()
+            .map(|p| shipped_model(data, p, window).1)
+            .collect();
         let eval = |p: &DeviceParams| {
-            server::evaluate(val, n, seed, |_, h| score(&model, &pop, h, p)).ndcg
+            let parts: Vec<Metrics> = vals
+                .iter()
+                .zip(&models)
+                .zip(&prepared)
+                .map(|((val, model), prep)| {
+                    server::evaluate(val, n, seed, |_, h| score(model, &prep.popularity, h, p))
+                })
+                .collect();
+            Metrics::merge(&parts).ndcg
         };
         let mut p = DeviceParams { window, ..best };
         let mut current = eval(&p);
+        let consider = |c: DeviceParams, current: &mut f64, p: &mut DeviceParams| {
+            let m = eval(&c);
+            if m > *current {
+                (*current, *p) = (m, c);
+            }
+        };
         for _round in 0..2 {
             for decay in [1.0f32, 0.98, 0.95, 0.9, 0.8, 0.7] {
                 let c = DeviceParams {
@@ -118,10 +154,7 @@ pub fn tune(data: &Dataset, val: &Split, tuned: &Tuned, seed: u64) -> DevicePara
                     },
                     ..p
                 };
-                let m = eval(&c);
-                if m > current {
-                    (current, p) = (m, c);
-                }
+                consider(c, &mut current, &mut p);
             }
             for tw in [0.0f32, 0.5, 1.0, 2.0, 4.0, 8.0] {
                 let c = DeviceParams {
@@ -131,10 +164,7 @@ pub fn tune(data: &Dataset, val: &Split, tuned: &Tuned, seed: u64) -> DevicePara
                     },
                     ..p
                 };
-                let m = eval(&c);
-                if m > current {
-                    (current, p) = (m, c);
-                }
+                consider(c, &mut current, &mut p);
             }
             for tw in [1usize, 2, 3, 5, 10] {
                 let c = DeviceParams {
@@ -144,10 +174,7 @@ pub fn tune(data: &Dataset, val: &Split, tuned: &Tuned, seed: u64) -> DevicePara
                     },
                     ..p
                 };
-                let m = eval(&c);
-                if m > current {
-                    (current, p) = (m, c);
-                }
+                consider(c, &mut current, &mut p);
             }
             for floor in [0.0f32, 0.02, 0.05, 0.1, 0.2] {
                 let c = DeviceParams {
@@ -157,20 +184,17 @@ pub fn tune(data: &Dataset, val: &Split, tuned: &Tuned, seed: u64) -> DevicePara
                     },
                     ..p
                 };
-                let m = eval(&c);
-                if m > current {
-                    (current, p) = (m, c);
-                }
+                consider(c, &mut current, &mut p);
             }
             for popw in [0.0f32, 0.01, 0.05, 0.2] {
-                let c = DeviceParams {
-                    popularity: popw,
-                    ..p
-                };
-                let m = eval(&c);
-                if m > current {
-                    (current, p) = (m, c);
-                }
+                consider(
+                    DeviceParams {
+                        popularity: popw,
+                        ..p
+                    },
+                    &mut current,
+                    &mut p,
+                );
             }
         }
         if current > best_ndcg {
@@ -179,16 +203,16 @@ pub fn tune(data: &Dataset, val: &Split, tuned: &Tuned, seed: u64) -> DevicePara
     }
     eprintln!(
         "device scorer tuned on {}: NDCG@10 {best_ndcg:.4} with {best:?}",
-        val.name
+        vals[0].name
     );
     best
 }
 
-/// Rows for the device-side scorer on both split families.
+/// Rows for the device-side scorer on both split families (`[validation, test]` each).
 pub fn rows(
     data: &Dataset,
-    loo: [&Split; 2],
-    tmp: [&Split; 2],
+    loo: [&[Split]; 2],
+    tmp: [&[Split]; 2],
     tuned: [&Tuned; 2],
     seed: u64,
 ) -> Result<Vec<(String, Metrics, Metrics, String)>, String> {
@@ -197,31 +221,48 @@ pub fn rows(
     let mut params = Vec::new();
     for (family, t) in [loo, tmp].into_iter().zip(tuned) {
         let p = tune(data, family[0], t, seed);
-        let (bytes, model) = shipped_model(data, family[1], t, p.window);
-        let pop = normalised_popularity(family[1], data);
-        let m = server::evaluate(family[1], n, seed, |_, h| score(&model, &pop, h, &p));
-        // Without order: same model and scorer, no position decay, no transitions.
-        let plain = DeviceParams {
-            neighbour: NeighbourParams {
-                position_decay: 1.0,
-                transition_weight: 0.0,
-                ..p.neighbour
-            },
-            ..p
-        };
-        let m_plain = server::evaluate(family[1], n, seed, |_, h| score(&model, &pop, h, &plain));
-        results.push((m, m_plain, bytes.len()));
+        let mut sizes = 0;
+        let mut seq_parts = Vec::new();
+        let mut plain_parts = Vec::new();
+        for split in family[1] {
+            let prep = prepare(data, split, t);
+            let (bytes, model) = shipped_model(data, &prep, p.window);
+            sizes = bytes.len();
+            seq_parts.push(server::evaluate(split, n, seed, |_, h| {
+                score(&model, &prep.popularity, h, &p)
+            }));
+            // Without order: same model and scorer, no position decay, no transitions.
+            let plain = DeviceParams {
+                neighbour: NeighbourParams {
+                    position_decay: 1.0,
+                    transition_weight: 0.0,
+                    ..p.neighbour
+                },
+                ..p
+            };
+            plain_parts.push(server::evaluate(split, n, seed, |_, h| {
+                score(&model, &prep.popularity, h, &plain)
+            }));
+        }
+        results.push((
+            Metrics::merge(&seq_parts),
+            Metrics::merge(&plain_parts),
+            sizes,
+        ));
         params.push(p);
     }
     Ok(vec![
         (
-            "device scorer, order ignored (EASE k=50 u8)".into(),
+            "device scorer, order ignored (EASE k=50)".into(),
             results[0].1,
             results[1].1,
-            format!("model {} bytes", results[0].2),
+            format!(
+                "u8 model, EASE k={SHIPPED_K} + transitions k={TRANSITION_K}: {} bytes",
+                results[0].2
+            ),
         ),
         (
-            "device scorer, sequence-aware (+transitions)".into(),
+            "device scorer, sequence-aware".into(),
             results[0].0,
             results[1].0,
             format!(

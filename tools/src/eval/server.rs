@@ -4,6 +4,7 @@
 use super::data::{Event, Split};
 use super::metrics::{Accumulator, Metrics};
 use crate::counts::CoCounts;
+use crate::progress::Progress;
 use crate::{ease, itemknn};
 use lighttouch::model::{Algorithm, NeighbourTable};
 
@@ -36,6 +37,11 @@ pub fn evaluate(
     acc.finish()
 }
 
+/// Evaluates `f` on each split and merges the results (weighted by users).
+pub fn over(splits: &[Split], f: impl FnMut(&Split) -> Metrics) -> Metrics {
+    Metrics::merge(&splits.iter().map(f).collect::<Vec<_>>())
+}
+
 /// Binary co-occurrence counts of the split's training data.
 pub fn train_counts(split: &Split, ids: &[String]) -> CoCounts {
     let baskets: Vec<Vec<(u32, f64)>> = split
@@ -48,7 +54,7 @@ pub fn train_counts(split: &Split, ids: &[String]) -> CoCounts {
             items.into_iter().map(|i| (i, 1.0)).collect()
         })
         .collect();
-    CoCounts::from_baskets(ids.to_vec(), &baskets)
+    CoCounts::from_baskets(ids.to_vec(), &baskets, &mut Progress::new("", 0, true))
 }
 
 /// Item popularity (number of training users) as scores.
@@ -99,4 +105,20 @@ pub fn score_table(table: &NeighbourTable, n: usize, history: &[Event]) -> Vec<f
         }
     }
     s
+}
+
+/// Classic server ItemKNN: each *candidate* keeps its `k` most similar items
+/// (column-wise top-k, as in Sarwar et al. and RecBole); stored transposed so
+/// that row `i` lists the candidates for which `i` is among their top k.
+pub fn knn_table_by_candidate(counts: &CoCounts, shrinkage: f64, k: u16) -> NeighbourTable {
+    let top = knn_table(counts, shrinkage, k);
+    let n = top.len();
+    let mut rows: Vec<Vec<(u32, f32)>> = vec![Vec::new(); n];
+    for j in 0..n {
+        let (items, weights) = top.row(j);
+        for (&i, &w) in items.iter().zip(weights) {
+            rows[i as usize].push((j as u32, w));
+        }
+    }
+    NeighbourTable::from_rows(Algorithm::ItemKnn, u16::MAX, rows).expect("transposed valid rows")
 }
