@@ -200,6 +200,48 @@ impl NeighbourTable {
         self.items.len()
     }
 
+    /// The same table with every index mapped through `map` (old index ->
+    /// new index, `None` = drop) into a space of `new_len` items. Rows of new
+    /// indices that nothing maps to are empty. Used to bind a model to the
+    /// site's catalogue order.
+    pub fn remap(&self, map: &[Option<u32>], new_len: usize) -> NeighbourTable {
+        let mut rows: Vec<Vec<(u32, f32)>> = vec![Vec::new(); new_len];
+        for (old, target) in map.iter().enumerate().take(self.len()) {
+            let Some(new) = target.filter(|&t| (t as usize) < new_len) else {
+                continue;
+            };
+            let (items, weights) = self.row(old);
+            let row = &mut rows[new as usize];
+            for (&j, &w) in items.iter().zip(weights) {
+                if let Some(Some(nj)) = map.get(j as usize) {
+                    if *nj != new && (*nj as usize) < new_len {
+                        row.push((*nj, w));
+                    }
+                }
+            }
+        }
+        let mut offsets = Vec::with_capacity(new_len + 1);
+        let mut items = Vec::new();
+        let mut weights = Vec::new();
+        offsets.push(0u32);
+        for mut row in rows {
+            row.sort_by_key(|&(j, _)| j);
+            row.dedup_by_key(|e| e.0);
+            for (j, w) in row {
+                items.push(j);
+                weights.push(w);
+            }
+            offsets.push(items.len() as u32);
+        }
+        NeighbourTable {
+            algorithm: self.algorithm,
+            k: self.k,
+            offsets,
+            items,
+            weights,
+        }
+    }
+
     /// The neighbours of item `row` (indices, weights); empty when out of range.
     pub fn row(&self, row: usize) -> (&[u32], &[f32]) {
         match (self.offsets.get(row), self.offsets.get(row + 1)) {
@@ -641,5 +683,26 @@ mod tests {
         let table = NeighbourTable::from_rows(Algorithm::Ease, 5, vec![vec![], vec![]]).unwrap();
         let err = NeighbourModel::new(vec!["x".into(), "x".into()], vec![table]).unwrap_err();
         assert_eq!(err.to_string(), "model: item id 1 (id \"x\") appears twice");
+    }
+}
+
+#[cfg(test)]
+mod remap_tests {
+    use super::*;
+
+    #[test]
+    fn remap_drops_unknown_items_and_moves_rows() {
+        let t = NeighbourTable::from_rows(
+            Algorithm::ItemKnn,
+            3,
+            vec![vec![(1, 0.5), (2, 0.25)], vec![(0, 0.5)], vec![(0, 0.25)]],
+        )
+        .unwrap();
+        // old 0 -> new 3, old 1 dropped, old 2 -> new 0; new space of 4 items.
+        let r = t.remap(&[Some(3), None, Some(0)], 4);
+        assert_eq!(r.len(), 4);
+        assert_eq!(r.row(3), (&[0][..], &[0.25][..]));
+        assert_eq!(r.row(0), (&[3][..], &[0.25][..]));
+        assert_eq!(r.row(1).0.len() + r.row(2).0.len(), 0);
     }
 }

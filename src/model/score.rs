@@ -7,7 +7,7 @@
 //! multiplies a per-step decay by position in the sequence (items with the
 //! same timestamp share a position) and an exponential decay by age.
 
-use super::format::{Algorithm, NeighbourModel};
+use super::format::{Algorithm, NeighbourTable};
 
 /// One event of the visitor's history, already mapped to a model index.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -90,7 +90,10 @@ impl NeighbourScores {
         let i = item as usize;
         self.scores[i] += contribution;
         let slot = &mut self.drivers[i];
-        if let Some(at) = slot.iter().position(|e| e.is_some_and(|d| d.item == driver)) {
+        if let Some(at) = slot
+            .iter()
+            .position(|e| e.is_some_and(|d| d.item == driver))
+        {
             if let Some(d) = &mut slot[at] {
                 d.contribution += contribution;
             }
@@ -190,18 +193,19 @@ pub fn weigh_history(
     out
 }
 
-/// Scores every item of `model` for a visitor with the given (weighted) history.
+/// Scores every one of `n` items with `tables` (all over the same `n` items)
+/// for a visitor with the given (weighted) history.
 pub fn neighbour_scores(
-    model: &NeighbourModel,
+    tables: &[NeighbourTable],
+    n: usize,
     history: &[WeightedItem],
     params: &NeighbourParams,
 ) -> NeighbourScores {
-    let n = model.item_ids().len();
     let mut out = NeighbourScores {
         scores: vec![0.0; n],
         drivers: vec![[None, None]; n],
     };
-    for table in model.tables() {
+    for table in tables {
         let (multiplier, window) = match table.algorithm() {
             Algorithm::ItemKnn | Algorithm::Ease => (params.similarity_weight, usize::MAX),
             Algorithm::Transition => (params.transition_weight, params.transition_window),
@@ -216,7 +220,9 @@ pub fn neighbour_scores(
             }
             let (items, weights) = table.row(h.item as usize);
             for (&j, &w) in items.iter().zip(weights) {
-                out.add(j, h.item, weight * w);
+                if (j as usize) < n {
+                    out.add(j, h.item, weight * w);
+                }
             }
         }
     }
@@ -226,7 +232,7 @@ pub fn neighbour_scores(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::format::NeighbourTable;
+    use crate::model::format::NeighbourModel;
 
     fn model() -> NeighbourModel {
         let ids = (0..5).map(|i| format!("m{i}")).collect();
@@ -294,7 +300,7 @@ mod tests {
             ..Default::default()
         };
         let h = weigh_history(&[event(0, 1.0), event(1, 2.0)], 2.0, &params);
-        let s = neighbour_scores(&model(), &h, &params);
+        let s = neighbour_scores(model().tables(), 5, &h, &params);
         // item 3 <- 0 (0.5) + 1 (1.0)
         assert!((s.scores[3] - 1.5).abs() < 1e-6);
         let drivers: Vec<u32> = s.drivers(3).map(|d| d.item).collect();
@@ -305,7 +311,7 @@ mod tests {
             transition_window: 2,
             ..params
         };
-        let s = neighbour_scores(&model(), &h, &params);
+        let s = neighbour_scores(model().tables(), 5, &h, &params);
         assert!((s.scores[4] - 2.2).abs() < 1e-6);
         assert_eq!(s.drivers(4).next().unwrap().item, 0);
     }

@@ -104,7 +104,13 @@ pub fn score(
 ) -> Vec<f32> {
     let now = train.last().map_or(0.0, |e| e.ts * 1000.0);
     let weighted = weigh_history(&history(train), now, &p.neighbour);
-    let mut s = neighbour_scores(model, &weighted, &p.neighbour).scores;
+    let mut s = neighbour_scores(
+        model.tables(),
+        model.item_ids().len(),
+        &weighted,
+        &p.neighbour,
+    )
+    .scores;
     for (x, pop) in s.iter_mut().zip(popularity) {
         *x += p.popularity * pop;
     }
