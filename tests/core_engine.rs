@@ -397,3 +397,33 @@ fn invalid_options_fall_back_to_defaults_and_report() {
     assert_eq!(e.options(), &Options::default());
     assert!(e.status().last_error.unwrap().contains("halfLifeDays"));
 }
+
+#[test]
+fn events_older_than_retention_are_folded_but_not_kept() {
+    let mut e = engine();
+    let mut old = EventInput::new("tent", EventKind::Purchase);
+    old.at = Some(NOW - 200.0 * DAY);
+    e.record(old, NOW).unwrap();
+    assert_eq!(e.history().len(), 0);
+    assert!(e.profile().categories["Camping"].value > 0.0);
+    assert!(e.profile().is_seen("tent"));
+}
+
+#[test]
+fn a_shared_catalogue_behaves_like_an_own_one() {
+    use lighttouch::core::Catalog;
+    use std::rc::Rc;
+    let shared = Rc::new(Catalog::build(&shop()).unwrap());
+    let mut a = Engine::open(Box::new(MemoryStore::new("a")), Options::default(), NOW);
+    let summary = a.set_shared_catalog(Rc::clone(&shared));
+    assert_eq!(summary.items, 7);
+    let mut b = engine();
+    for e in [&mut a, &mut b] {
+        rec(e, "stove", EventKind::Like);
+    }
+    let req = RecommendRequest::default();
+    assert_eq!(
+        a.recommend(&req, NOW).unwrap(),
+        b.recommend(&req, NOW).unwrap()
+    );
+}

@@ -12,6 +12,7 @@
 //!   events, append our unflushed events (de-duplicated), then write.
 
 use std::collections::{BTreeMap, HashSet};
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
@@ -61,7 +62,7 @@ pub struct ExportData {
 /// The recommender engine for one namespace.
 pub struct Engine {
     options: Options,
-    catalog: Catalog,
+    catalog: Rc<Catalog>,
     history: History,
     profile: Profile,
     persist: Persist,
@@ -95,7 +96,7 @@ impl Engine {
         let loaded = persist.load();
         let mut engine = Engine {
             options,
-            catalog: Catalog::default(),
+            catalog: Rc::new(Catalog::default()),
             history: History::from_parts(loaded.events, loaded.first_seq),
             profile: loaded.state.profile,
             persist,
@@ -110,9 +111,17 @@ impl Engine {
     /// Replaces the catalogue. On error the previous catalogue stays. Events
     /// recorded earlier for items that were unknown are folded in now.
     pub fn set_catalog(&mut self, items: Vec<ItemInput>) -> Result<CatalogSummary, CatalogError> {
-        self.catalog = Catalog::build(&items)?;
+        let catalog = Catalog::build(&items)?;
+        Ok(self.set_shared_catalog(Rc::new(catalog)))
+    }
+
+    /// Installs an already validated catalogue, shared between engines (the
+    /// evaluation harness builds it once with [`Catalog::build`] for all its
+    /// engines). Same effect as [`Engine::set_catalog`].
+    pub fn set_shared_catalog(&mut self, catalog: Rc<Catalog>) -> CatalogSummary {
+        self.catalog = catalog;
         self.fold_unscored();
-        Ok(self.catalog.summary())
+        self.catalog.summary()
     }
 
     fn fold_unscored(&mut self) {
@@ -134,12 +143,15 @@ impl Engine {
         }
     }
 
-    /// Records an event (validated; `at` defaults to `now_ms`). O(categories
-    /// + tags of the item); only marks storage dirty (see [`Engine::flush`]).
+    /// Records an event (validated; `at` defaults to `now_ms`) in time
+    /// O(categories and tags of the item); only marks storage dirty (see
+    /// [`Engine::flush`]).
+    /// Events older than `retentionDays` are folded into the profile but
+    /// not kept raw.
     pub fn record(&mut self, event: EventInput, now_ms: f64) -> Result<(), EventError> {
         let event = event.validate(now_ms)?;
-        self.apply(event);
         let cutoff = now_ms - self.options.retention_ms();
+        self.apply(event, cutoff);
         if self
             .history
             .trim_front(self.options.max_events as usize, cutoff)
@@ -150,7 +162,9 @@ impl Engine {
         Ok(())
     }
 
-    fn apply(&mut self, mut event: Event) {
+    /// Folds an event into the profile and keeps it raw unless it is older
+    /// than `cutoff_ms` or no raw events are kept (`maxEvents` 0).
+    fn apply(&mut self, mut event: Event, cutoff_ms: f64) {
         self.profile.observe(&event);
         event.scored = false;
         if let Some(idx) = self.catalog.index_of(&event.item) {
@@ -158,6 +172,10 @@ impl Engine {
             self.profile
                 .fold(&event, &self.catalog, idx, &self.options.event_weights, h);
             event.scored = true;
+        }
+        if event.at < cutoff_ms || self.options.max_events == 0 {
+            self.persist.mark_state_dirty();
+            return;
         }
         let seq = self.history.push(event);
         self.persist.mark_events_from(seq);
@@ -306,7 +324,7 @@ impl Engine {
         self.persist.mark_state_dirty();
         for e in pending {
             if !theirs.contains(&event_key(&e)) {
-                self.apply(e);
+                self.apply(e, f64::MIN);
             }
         }
         self.fold_unscored();

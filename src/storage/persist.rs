@@ -431,13 +431,8 @@ impl Persist {
             }
         }
         // 4. State, last.
-        let state = PersistedState {
-            generation: self.generation + 1,
-            first_seq,
-            next_seq,
-            profile: profile.clone(),
-        };
-        let value = codec::encode_state(&state).map_err(|e| StoreError::Other(e.to_string()))?;
+        let value = codec::encode_state_parts(self.generation + 1, first_seq, next_seq, profile)
+            .map_err(|e| StoreError::Other(e.to_string()))?;
         self.put(STATE_KEY, &value)?;
         self.generation += 1;
         self.state_hash = Some(hash(&value));
