@@ -350,6 +350,9 @@ fn json_shapes_match_the_js_contract() {
         serde_json::from_str(r#"{"id":"x","categories":["A"],"popularity":3,"vector":[1,2]}"#)
             .unwrap();
     assert_eq!(item.vector, Some(vec![1.0, 2.0]));
+    let with_cms_fields: ItemInput =
+        serde_json::from_str(r#"{"id":"x","categories":[],"url":"/x","image":"x.png"}"#).unwrap();
+    assert_eq!(with_cms_fields.id, "x");
     let e = engine();
     let status = serde_json::to_value(e.status()).unwrap();
     assert_eq!(

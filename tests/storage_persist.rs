@@ -421,3 +421,35 @@ proptest! {
         prop_assert_eq!(reopened.profile(), a.profile());
     }
 }
+
+#[test]
+fn crafted_state_with_invalid_numbers_is_sanitised() {
+    use lighttouch::core::profile::Decayed;
+    use lighttouch::storage::codec::{encode_state, PersistedState};
+    let origin = MemoryOrigin::new();
+    let mut state = PersistedState::default();
+    state.profile.categories.insert(
+        "A".into(),
+        Decayed {
+            value: f64::NAN,
+            at: NOW,
+        },
+    );
+    state.profile.categories.insert(
+        "B".into(),
+        Decayed {
+            value: 3.0,
+            at: NOW,
+        },
+    );
+    origin.raw_put(
+        &physical_key("shop", "state"),
+        &encode_state(&state).unwrap(),
+    );
+    let e = open(&origin, "shop");
+    assert!(e.status().last_error.unwrap().contains("invalid numbers"));
+    assert_eq!(e.profile().categories.len(), 1);
+    let r = top(&e);
+    assert!(r.iter().all(|x| x.score.is_finite()));
+    assert!(r[0].id.starts_with('i'));
+}

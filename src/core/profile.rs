@@ -221,6 +221,35 @@ impl Profile {
         }
     }
 
+    /// Drops entries holding non-finite numbers (possible only in a crafted
+    /// stored value) so ranking never sees NaN. Returns how many were dropped.
+    pub fn sanitize(&mut self) -> usize {
+        let before = self.len_all();
+        let ok = |d: &Decayed| d.value.is_finite() && d.at.is_finite();
+        self.categories.retain(|_, d| ok(d));
+        self.tags.retain(|_, d| ok(d));
+        self.items.retain(|_, d| ok(d));
+        self.seen.retain(|_, t| t.is_finite());
+        self.dismissed.retain(|_, t| t.is_finite());
+        let mut dropped = before - self.len_all();
+        let centroid_ok = self.centroid.as_ref().is_none_or(|c| {
+            c.weight.is_finite() && c.at.is_finite() && c.sum.iter().all(|x| x.is_finite())
+        });
+        if !centroid_ok {
+            self.centroid = None;
+            dropped += 1;
+        }
+        dropped
+    }
+
+    fn len_all(&self) -> usize {
+        self.categories.len()
+            + self.tags.len()
+            + self.items.len()
+            + self.seen.len()
+            + self.dismissed.len()
+    }
+
     /// The decayed affinity of a category at `now` (0 when unknown).
     pub fn category_affinity(&self, name: &str, now: f64, half_life_ms: f64) -> f64 {
         self.categories
@@ -314,6 +343,22 @@ mod tests {
             "negative signals do not move the centroid"
         );
         assert_eq!(p.folded_events, 2);
+    }
+
+    #[test]
+    fn sanitize_drops_non_finite_entries() {
+        let mut p = Profile::default();
+        p.categories.insert("a".into(), Decayed::new(f64::NAN, 0.0));
+        p.categories.insert("b".into(), Decayed::new(1.0, 0.0));
+        p.seen.insert("x".into(), f64::INFINITY);
+        p.centroid = Some(Centroid {
+            sum: vec![f64::NAN],
+            weight: 1.0,
+            at: 0.0,
+        });
+        assert_eq!(p.sanitize(), 3);
+        assert_eq!(p.categories.len(), 1);
+        assert!(p.seen.is_empty() && p.centroid.is_none());
     }
 
     #[test]

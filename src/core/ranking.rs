@@ -559,3 +559,158 @@ fn join_and<S: AsRef<str>>(parts: &[S], last_sep: &str) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::catalog::ItemInput;
+    use crate::core::event::{Event, EventKind};
+
+    const NOW: f64 = 1_700_000_000_000.0;
+
+    fn catalog() -> Catalog {
+        let mut a = ItemInput::new("a", &["X", "Y"]);
+        a.popularity = Some(99.0);
+        a.published = Some(NOW);
+        let mut b = ItemInput::new("b", &["X"]);
+        b.popularity = Some(9.0);
+        b.published = Some(NOW - 30.0 * MS_PER_DAY);
+        let mut c = ItemInput::new("c", &[]);
+        c.tags = vec!["t".into()];
+        Catalog::build(&[a, b, c]).unwrap()
+    }
+
+    fn liked(p: &mut Profile, cat: &Catalog, id: &str, kind: EventKind) {
+        let e = Event {
+            item: id.into(),
+            kind,
+            value: None,
+            at: NOW,
+            scored: false,
+        };
+        let o = Options::default();
+        p.fold(
+            &e,
+            cat,
+            cat.index_of(id).unwrap(),
+            &o.event_weights,
+            o.half_life_ms(),
+        );
+    }
+
+    #[test]
+    fn components_are_normalised() {
+        let cat = catalog();
+        let o = Options::default();
+        let p = Profile::default();
+        let ctx = RankContext::new(&cat, &p, &o, NOW);
+        assert_eq!(ctx.popularity(0), 1.0);
+        assert!((ctx.popularity(1) - 10f64.ln() / 100f64.ln()).abs() < 1e-6);
+        assert_eq!(ctx.popularity(2), 0.0);
+        assert_eq!(ctx.freshness(0), 1.0);
+        assert!(
+            (ctx.freshness(1) - 0.5).abs() < 1e-12,
+            "one freshness half-life"
+        );
+        assert_eq!(ctx.freshness(2), 0.0);
+        assert_eq!(
+            (ctx.category(0), ctx.tag(2), ctx.vector(0)),
+            (0.0, 0.0, 0.0)
+        );
+    }
+
+    #[test]
+    fn strongest_category_is_one_and_dislikes_are_negative() {
+        let cat = catalog();
+        let o = Options::default();
+        let mut p = Profile::default();
+        liked(&mut p, &cat, "b", EventKind::Purchase); // X +8
+        liked(&mut p, &cat, "a", EventKind::Dislike); // X -4, Y -4
+        let ctx = RankContext::new(&cat, &p, &o, NOW);
+        let x = cat.categories().get("X").unwrap() as usize;
+        let y = cat.categories().get("Y").unwrap() as usize;
+        assert_eq!(ctx.category_affinity[x], 1.0);
+        assert_eq!(ctx.category_affinity[y], -1.0);
+        assert_eq!(ctx.category(1), 1.0);
+        assert_eq!(ctx.category(0), 0.0, "(1 - 1) / sqrt 2");
+    }
+
+    #[test]
+    fn reasons_order_and_thresholds() {
+        let cat = catalog();
+        let o = Options::default();
+        let mut p = Profile::default();
+        liked(&mut p, &cat, "b", EventKind::Like);
+        let ctx = RankContext::new(&cat, &p, &o, NOW);
+        let r = ctx.reasons(0, &[]);
+        assert_eq!(
+            r,
+            vec![
+                Reason::Category {
+                    name: "X".into(),
+                    weight: 0.707
+                },
+                Reason::Popular,
+                Reason::Fresh
+            ]
+        );
+        assert!(ctx.reasons(2, &[]).is_empty());
+    }
+
+    struct Boost(u32);
+    impl ScoreComponent for Boost {
+        fn score(&self, _: &RankContext<'_>, idx: u32) -> f64 {
+            if idx == self.0 {
+                10.0
+            } else {
+                0.0
+            }
+        }
+        fn reasons(&self, ctx: &RankContext<'_>, idx: u32, out: &mut Vec<Reason>) {
+            if idx == self.0 {
+                out.push(Reason::SimilarToItem {
+                    id: ctx.catalog.id(0).into(),
+                    weight: 10.0,
+                });
+            }
+        }
+    }
+
+    #[test]
+    fn extra_components_add_scores_and_reasons() {
+        let cat = catalog();
+        let o = Options::default();
+        let p = Profile::default();
+        let ctx = RankContext::new(&cat, &p, &o, NOW);
+        let req = RecommendRequest::default();
+        let plain = recommend(&ctx, &req, &[]).unwrap();
+        assert_eq!(plain[0].id, "a");
+        let boosted = recommend(&ctx, &req, &[&Boost(2)]).unwrap();
+        assert_eq!(boosted[0].id, "c");
+        assert!(matches!(
+            boosted[0].reasons[0],
+            Reason::SimilarToItem { .. }
+        ));
+        let s = explain(&ctx, 2, &[&Boost(2)]);
+        assert_eq!(
+            s,
+            "Recommended because it is similar to \"a\", which you liked."
+        );
+    }
+
+    #[test]
+    fn sentences_join_naturally() {
+        assert_eq!(join_and(&["a"], ", and "), "a");
+        assert_eq!(join_and(&["a", "b"], ", and "), "a, and b");
+        assert_eq!(join_and(&["a", "b", "c"], " and "), "a, b and c");
+        let cat = catalog();
+        let o = Options::default();
+        let p = Profile::default();
+        let ctx = RankContext::new(&cat, &p, &o, NOW);
+        assert_eq!(
+            explain(&ctx, 0, &[]),
+            "Recommended because it is popular, and it is new."
+        );
+        assert!(explain(&ctx, 2, &[]).starts_with("Recommended as a general pick"));
+    }
+}

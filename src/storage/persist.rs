@@ -193,7 +193,15 @@ impl Persist {
             Some(s) => {
                 sizes.insert(STATE_KEY.to_string(), STATE_KEY.len() + s.len());
                 match codec::decode_state(s) {
-                    Ok(st) => (st, StateFound::Readable),
+                    Ok(mut st) => {
+                        let dropped = st.profile.sanitize();
+                        if dropped > 0 {
+                            problems.push(format!(
+                                "{dropped} stored profile entries held invalid numbers and were dropped"
+                            ));
+                        }
+                        (st, StateFound::Readable)
+                    }
                     Err(e) => {
                         problems.push(format!("stored state unreadable ({e}); starting empty"));
                         (PersistedState::default(), StateFound::Unreadable)
@@ -268,8 +276,12 @@ impl Persist {
                         lost += seq - expected;
                     }
                 }
-                loaded.events.push(event);
                 expected = seq + 1;
+                if !event.at.is_finite() || event.value.is_some_and(|v| !v.is_finite()) {
+                    lost += 1;
+                    continue;
+                }
+                loaded.events.push(event);
             }
         }
         if loaded.events.is_empty() {
