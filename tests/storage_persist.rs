@@ -453,3 +453,27 @@ fn crafted_state_with_invalid_numbers_is_sanitised() {
     assert!(r.iter().all(|x| x.score.is_finite()));
     assert!(r[0].id.starts_with('i'));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn reopening_at_any_point_changes_nothing(n in 1usize..300, reopen_every in 1usize..150) {
+        let origin = MemoryOrigin::new();
+        let mut a = open(&origin, "a");
+        let mut b = open(&origin, "b");
+        for j in 0..n {
+            record_n(&mut a, 1, j);
+            record_n(&mut b, 1, j);
+            if j % reopen_every == 0 {
+                a.flush();
+                a = open(&origin, "a");
+            }
+        }
+        a.flush();
+        let a = open(&origin, "a");
+        prop_assert_eq!(a.history(), b.history());
+        prop_assert_eq!(a.profile(), b.profile());
+        prop_assert_eq!(top(&a), top(&b));
+    }
+}

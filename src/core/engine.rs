@@ -10,6 +10,31 @@
 //!   evidence is already in the aggregates), retry once, else memory mode;
 //! * another instance (tab) wrote since we loaded -> merge: take its state and
 //!   events, append our unflushed events (de-duplicated), then write.
+//!
+//! ```
+//! use lighttouch::core::{Engine, EventInput, EventKind, ItemInput, Options, RecommendRequest};
+//! use lighttouch::storage::MemoryOrigin;
+//!
+//! let now = 1_700_000_000_000.0;
+//! let origin = MemoryOrigin::new(); // stands for the browser's localStorage
+//! let mut rec = Engine::open(Box::new(origin.store("shop")), Options::default(), now);
+//! rec.set_catalog(vec![
+//!     ItemInput::new("sku-1", &["Cycling"]),
+//!     ItemInput::new("sku-2", &["Cycling"]),
+//!     ItemInput::new("sku-3", &["Books"]),
+//! ])?;
+//! rec.record(EventInput::new("sku-1", EventKind::Click), now)?;
+//! let top = rec.recommend(&RecommendRequest::default(), now)?;
+//! assert_eq!(top[0].id, "sku-2");
+//! assert_eq!(
+//!     rec.explain("sku-2", now)?,
+//!     "Recommended because you showed interest in Cycling."
+//! );
+//! rec.flush();
+//! let again = Engine::open(Box::new(origin.store("shop")), Options::default(), now);
+//! assert_eq!(again.history().len(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::collections::{BTreeMap, HashSet};
 use std::rc::Rc;
@@ -19,6 +44,7 @@ use serde::{Deserialize, Serialize};
 use super::catalog::{Catalog, CatalogSummary, ItemInput};
 use super::error::{CatalogError, EventError, RecommendError};
 use super::event::{Event, EventInput};
+use super::explain;
 use super::history::History;
 use super::options::Options;
 use super::profile::Profile;
@@ -222,7 +248,7 @@ impl Engine {
             .catalog
             .index_of(id)
             .ok_or_else(|| RecommendError::UnknownItem { id: id.to_string() })?;
-        Ok(ranking::explain(&self.rank_context(now_ms), idx, extras))
+        Ok(explain::explain(&self.rank_context(now_ms), idx, extras))
     }
 
     /// Storage health.

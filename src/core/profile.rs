@@ -394,6 +394,46 @@ mod tests {
 
     proptest! {
         #[test]
+        fn profile_affinities_equal_the_eager_sum(
+            events in prop::collection::vec((0usize..4, 0usize..9, 0.0f64..1e5), 1..60),
+            extra in 0.0f64..1e5,
+        ) {
+            let items = [
+                ItemInput::new("a", &["X"]),
+                ItemInput::new("b", &["X", "Y"]),
+                ItemInput::new("c", &["Y"]),
+                ItemInput::new("d", &["Z", "X"]),
+            ];
+            let cat = Catalog::build(&items).unwrap();
+            let w = KindWeights::default();
+            let mut p = Profile::default();
+            let evs: Vec<Event> = events
+                .iter()
+                .map(|&(i, k, at)| Event {
+                    item: items[i].id.clone(),
+                    kind: EventKind::ALL[k],
+                    value: Some(3.0).filter(|_| matches!(EventKind::ALL[k], EventKind::Dwell | EventKind::Rate)),
+                    at,
+                    scored: false,
+                })
+                .collect();
+            for (e, &(i, _, _)) in evs.iter().zip(&events) {
+                p.fold(e, &cat, i as u32, &w, H);
+            }
+            let now = events.iter().map(|e| e.2).fold(0.0, f64::max) + extra;
+            for name in ["X", "Y", "Z"] {
+                let eager: f64 = evs
+                    .iter()
+                    .zip(&events)
+                    .filter(|(_, &(i, _, _))| items[i].categories.iter().any(|c| c == name))
+                    .map(|(e, _)| e.signal(&w) * decay_factor(now - e.at, H))
+                    .sum();
+                let lazy = p.category_affinity(name, now, H);
+                prop_assert!((lazy - eager).abs() <= 1e-9 * (1.0 + eager.abs()), "{name}: {lazy} vs {eager}");
+            }
+        }
+
+        #[test]
         fn decay_is_monotone_non_increasing(v in 0.0f64..1e6, t1 in 0.0f64..1e6, dt in 0.0f64..1e6) {
             let d = Decayed::new(v, 0.0);
             prop_assert!(d.value_at(t1 + dt, H) <= d.value_at(t1, H));
