@@ -133,6 +133,10 @@ fn dismissed_items_never_come_back_and_dislikes_damp_categories() {
     let r = d.recommend(&all, NOW).unwrap();
     let pos = |id| ids(&r).iter().position(|x| *x == id).unwrap();
     assert!(pos("helmet") > pos("stove"), "{:?}", ids(&r));
+    assert!(
+        !ids(&r).contains(&"bike-2"),
+        "the disliked item itself is left out"
+    );
     let s = d.score_of("helmet");
     assert!(s < 0.1, "damped score {s}");
 }

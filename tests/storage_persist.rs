@@ -477,3 +477,44 @@ proptest! {
         prop_assert_eq!(top(&a), top(&b));
     }
 }
+
+#[test]
+fn forget_in_another_tab_is_respected_by_the_next_flush() {
+    let origin = MemoryOrigin::new();
+    let mut a = open(&origin, "shop");
+    record_n(&mut a, 10, 0);
+    a.flush();
+    let mut b = open(&origin, "shop");
+    assert_eq!(b.history().len(), 10);
+    b.forget();
+    assert!(origin.raw_keys().is_empty());
+    let mut last = EventInput::new("i3", EventKind::Like);
+    last.at = Some(NOW);
+    a.record(last, NOW).unwrap();
+    a.flush();
+    let c = open(&origin, "shop");
+    let items: Vec<&str> = c.history().iter().map(|e| e.item.as_str()).collect();
+    assert_eq!(items, ["i3"], "only the event recorded after the forget");
+    assert_eq!(c.profile().folded_events, 1);
+}
+
+#[test]
+fn merging_with_a_damaged_remote_log_rewrites_it_consistently() {
+    let origin = MemoryOrigin::new();
+    let mut a = open(&origin, "shop");
+    let mut b = open(&origin, "shop");
+    record_n(&mut b, 400, 0);
+    b.flush();
+    origin.raw_put(&physical_key("shop", "events.0"), "lte1:zz");
+    record_n(&mut a, 3, 1000);
+    a.flush();
+    let c = open(&origin, "shop");
+    assert_eq!(
+        c.status().last_error,
+        None,
+        "a consistent namespace was written"
+    );
+    assert_eq!(c.history().len(), 400 - CHUNK_EVENTS as usize + 3);
+    assert_eq!(c.history(), a.history());
+    assert_eq!(c.profile(), a.profile());
+}

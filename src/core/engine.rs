@@ -345,6 +345,10 @@ impl Engine {
         let theirs: HashSet<EventKey> = remote.events.iter().map(event_key).collect();
         self.persist.adopt(&remote);
         self.persist.set_extras(extras, dirty_extras);
+        if remote.needs_rewrite {
+            // Their stored log had holes: rewrite it as we renumbered it.
+            self.persist.mark_all_events(remote.first_seq);
+        }
         self.history = History::from_parts(remote.events, remote.first_seq);
         self.profile = remote.state.profile;
         self.persist.mark_state_dirty();

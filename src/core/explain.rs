@@ -9,6 +9,9 @@ pub fn explain(ctx: &RankContext<'_>, idx: u32, extras: &[&dyn ScoreComponent]) 
     if ctx.dismissed[idx as usize] {
         return "Not recommended: you dismissed this item.".to_string();
     }
+    if ctx.disliked[idx as usize] {
+        return "Not recommended: your feedback on this item is negative.".to_string();
+    }
     let reasons = ctx.reasons(idx, extras);
     let mut interests: Vec<&str> = Vec::new();
     let mut parts: Vec<String> = Vec::new();

@@ -13,7 +13,8 @@
 //! * `freshness`: `2^(-age / freshnessHalfLifeDays)` of `published`, 1 for
 //!   future dates, 0 without `published`.
 //!
-//! With no history the personal components are 0, so the order falls back to
+//! Dismissed items and items whose own net signal is negative (disliked) are
+//! never returned. With no history the personal components are 0, so the order falls back to
 //! popularity, then freshness (its default weight is smaller). Ties are broken
 //! by catalogue index, so equal inputs give equal outputs. Further components
 //! (item-item neighbours, re-ranking) plug in through [`ScoreComponent`].
@@ -190,6 +191,9 @@ pub struct RankContext<'a> {
     pub liked: Vec<u32>,
     /// Per item: dismissed.
     pub dismissed: Vec<bool>,
+    /// Per item: the visitor's own net signal on it is negative (e.g. a
+    /// dislike outweighing a view). Such items are not recommended.
+    pub disliked: Vec<bool>,
     /// Per item: seen.
     pub seen: Vec<bool>,
     ln_max_popularity: f64,
@@ -281,6 +285,14 @@ impl<'a> RankContext<'a> {
             centroid,
             liked,
             dismissed: mark_ids(catalog, profile.dismissed.keys()),
+            disliked: mark_ids(
+                catalog,
+                profile
+                    .items
+                    .iter()
+                    .filter(|(_, d)| d.value_at(now_ms, h) < 0.0)
+                    .map(|(id, _)| id),
+            ),
             seen: mark_ids(catalog, profile.seen.keys()),
             ln_max_popularity: f64::from(catalog.max_popularity()).ln_1p(),
         }
@@ -470,7 +482,7 @@ pub fn recommend(
     });
     let mut scored: Vec<(f64, u32)> = pool
         .into_iter()
-        .filter(|&i| !ctx.dismissed[i as usize])
+        .filter(|&i| !ctx.dismissed[i as usize] && !ctx.disliked[i as usize])
         .filter(|&i| !(request.exclude_seen && ctx.seen[i as usize]))
         .filter(|&i| {
             wanted

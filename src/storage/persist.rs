@@ -257,6 +257,7 @@ impl Persist {
                 Some(Ok(c)) => c,
                 Some(Err(e)) => {
                     problems.push(format!("stored events chunk {n} unreadable ({e}); dropped"));
+                    loaded.needs_rewrite = true;
                     continue;
                 }
                 None => continue,
