@@ -518,3 +518,28 @@ fn merging_with_a_damaged_remote_log_rewrites_it_consistently() {
     assert_eq!(c.history(), a.history());
     assert_eq!(c.profile(), a.profile());
 }
+
+#[test]
+fn unavailable_storage_works_in_memory_and_forget_does_not_throw() {
+    use lighttouch::storage::UnavailableStore;
+    let mut e = Engine::open(
+        Box::new(UnavailableStore::new(
+            "SecurityError: The operation is insecure.",
+        )),
+        Options::default(),
+        NOW,
+    );
+    e.set_catalog(catalog()).unwrap();
+    record_n(&mut e, 30, 0);
+    e.flush();
+    e.put_extra("k", "v".into()).unwrap();
+    assert_eq!(e.get_extra("k"), Some("v"));
+    let st = e.status();
+    assert!(!st.persistent);
+    assert_eq!(st.events, 30);
+    assert!(st.last_error.unwrap().contains("The operation is insecure"));
+    assert!(!top(&e).is_empty());
+    e.forget();
+    assert_eq!(e.status().events, 0);
+    assert!(!e.status().persistent);
+}
