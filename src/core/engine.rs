@@ -49,6 +49,8 @@ use super::history::History;
 use super::options::Options;
 use super::profile::Profile;
 use super::ranking::{self, RankContext, RecommendRequest, Recommendation, ScoreComponent};
+use crate::model::component::NeighbourComponent;
+use crate::model::{LoadedModel, ModelError, ModelSummary};
 use crate::storage::persist::{Persist, StateFound};
 use crate::storage::{Store, StoreError};
 
@@ -92,6 +94,8 @@ pub struct Engine {
     history: History,
     profile: Profile,
     persist: Persist,
+    /// The item-item model set with `set_model` (model/rerank logic lives in `crate::model`).
+    model: Option<LoadedModel>,
 }
 
 type EventKey = (String, u8, u64, Option<u64>);
@@ -126,6 +130,7 @@ impl Engine {
             history: History::from_parts(loaded.events, loaded.first_seq),
             profile: loaded.state.profile,
             persist,
+            model: None,
         };
         if let Some(e) = options_error {
             engine.persist.note_error(e);
@@ -146,6 +151,9 @@ impl Engine {
     /// engines). Same effect as [`Engine::set_catalog`].
     pub fn set_shared_catalog(&mut self, catalog: Rc<Catalog>) -> CatalogSummary {
         self.catalog = catalog;
+        if let Some(model) = &mut self.model {
+            model.bind(&self.catalog);
+        }
         self.fold_unscored();
         self.catalog.summary()
     }
@@ -207,13 +215,50 @@ impl Engine {
         self.persist.mark_events_from(seq);
     }
 
-    /// The top `request.k` items, best first.
+    /// The top `request.k` items, best first (with the neighbour component
+    /// when a model is set).
     pub fn recommend(
         &self,
         request: &RecommendRequest,
         now_ms: f64,
     ) -> Result<Vec<Recommendation>, RecommendError> {
-        self.recommend_with(request, now_ms, &[])
+        match self.neighbour_component(now_ms) {
+            Some(c) => self.recommend_with(request, now_ms, &[&c]),
+            None => self.recommend_with(request, now_ms, &[]),
+        }
+    }
+
+    /// Installs an item-item model (see `model::format`). The bytes are
+    /// validated (header, version, checksum, every row); ids are matched to
+    /// the catalogue, unknown ids skipped and counted in the summary. On
+    /// error the previous model stays.
+    pub fn set_model(&mut self, bytes: &[u8]) -> Result<ModelSummary, ModelError> {
+        let loaded = LoadedModel::load(bytes, &self.catalog)?;
+        let summary = loaded.summary().clone();
+        self.model = Some(loaded);
+        Ok(summary)
+    }
+
+    /// The summary of the model in use (matched against the current catalogue).
+    pub fn model_summary(&self) -> Option<&ModelSummary> {
+        self.model.as_ref().map(LoadedModel::summary)
+    }
+
+    /// Removes the item-item model (ranking falls back to content and popularity).
+    pub fn clear_model(&mut self) {
+        self.model = None;
+    }
+
+    fn neighbour_component(&self, now_ms: f64) -> Option<NeighbourComponent> {
+        let model = self.model.as_ref()?;
+        Some(NeighbourComponent::new(
+            model,
+            &self.catalog,
+            self.history.iter(),
+            &self.options.event_weights,
+            &self.options.neighbours,
+            now_ms,
+        ))
     }
 
     /// Like [`Engine::recommend`], adding extra score components.
@@ -234,7 +279,10 @@ impl Engine {
 
     /// One sentence explaining why `id` would be recommended.
     pub fn explain(&self, id: &str, now_ms: f64) -> Result<String, RecommendError> {
-        self.explain_with(id, now_ms, &[])
+        match self.neighbour_component(now_ms) {
+            Some(c) => self.explain_with(id, now_ms, &[&c]),
+            None => self.explain_with(id, now_ms, &[]),
+        }
     }
 
     /// Like [`Engine::explain`], with extra score components' reasons.

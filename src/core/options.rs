@@ -30,6 +30,8 @@ pub struct Options {
     pub weights: ScoreWeights,
     /// Per-kind event signal weights.
     pub event_weights: KindWeights,
+    /// Weights of the item-item neighbour component (see `model::options`).
+    pub neighbours: crate::model::NeighbourOptions,
 }
 
 impl Default for Options {
@@ -41,6 +43,7 @@ impl Default for Options {
             freshness_half_life_days: 30.0,
             weights: ScoreWeights::default(),
             event_weights: KindWeights::default(),
+            neighbours: crate::model::NeighbourOptions::default(),
         }
     }
 }
@@ -91,7 +94,7 @@ impl Options {
                 ));
             }
         }
-        Ok(())
+        self.neighbours.validate()
     }
 
     /// The profile half-life in ms.

@@ -111,6 +111,18 @@ impl Accumulator {
         self.sum.users += 1;
     }
 
+    /// Adds one user from the target's 0-based rank in a top-10 list (full
+    /// ranking) and among the sampled negatives; `None` = not in the top 10.
+    pub fn add_ranks(&mut self, full: Option<usize>, sampled: Option<usize>) {
+        let (h, g) = gain(full.unwrap_or(usize::MAX));
+        let (hs, gs) = gain(sampled.unwrap_or(usize::MAX));
+        self.sum.hr += h;
+        self.sum.ndcg += g;
+        self.sum.hr_sampled += hs;
+        self.sum.ndcg_sampled += gs;
+        self.sum.users += 1;
+    }
+
     /// The averages.
     pub fn finish(&self) -> Metrics {
         let n = self.sum.users.max(1) as f64;

@@ -12,6 +12,7 @@
 //! beyond the leave-last-out quirks (ties of timestamps within a user).
 
 mod data;
+mod device;
 mod metrics;
 mod sequence;
 mod server;
@@ -131,13 +132,14 @@ pub fn run(args: Args) -> Result<(), String> {
     });
     let ease_loo = l;
 
-    for row in sequence::rows(
+    let (device_rows, params) = sequence::rows(
         &data,
         [&loo_val, &loo_test],
         [&tmp_val, &tmp_test],
         [&loo_tuned, &tmp_tuned],
         args.seed,
-    )? {
+    )?;
+    for row in device_rows {
         rows.push(Row {
             name: row.0,
             loo: row.1,
@@ -145,6 +147,28 @@ pub fn run(args: Args) -> Result<(), String> {
             note: row.3,
         });
     }
+    let started = Instant::now();
+    let (l, loo_options) = device::run_family(
+        &data, &loo_val, &loo_test, &loo_tuned, &params[0], args.seed,
+    )?;
+    let (t, _) = device::run_family(
+        &data, &tmp_val, &tmp_test, &tmp_tuned, &params[1], args.seed,
+    )?;
+    eprintln!(
+        "on-device rows (tuning + test, both families) took {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
+    rows.push(Row {
+        name: "on-device: Engine.record + recommend".into(),
+        loo: l,
+        temporal: t,
+        note: format!(
+            "neighbours.weight {}, category {}, popularity {}",
+            loo_options.neighbours.weight,
+            loo_options.weights.category,
+            loo_options.weights.popularity
+        ),
+    });
     print_table(&rows, &loo_test, &tmp_test);
     if let Some(device) = rows.iter().rev().find(|r| r.name.starts_with("on-device")) {
         println!(

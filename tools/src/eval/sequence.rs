@@ -214,6 +214,9 @@ pub fn tune(data: &Dataset, vals: &[Split], tuned: &Tuned, seed: u64) -> DeviceP
     best
 }
 
+/// One table row: name, leave-last-out metrics, temporal metrics, note.
+pub type ScorerRow = (String, Metrics, Metrics, String);
+
 /// Rows for the device-side scorer on both split families (`[validation, test]` each).
 pub fn rows(
     data: &Dataset,
@@ -221,7 +224,7 @@ pub fn rows(
     tmp: [&[Split]; 2],
     tuned: [&Tuned; 2],
     seed: u64,
-) -> Result<Vec<(String, Metrics, Metrics, String)>, String> {
+) -> Result<(Vec<ScorerRow>, Vec<DeviceParams>), String> {
     let n = data.item_ids.len();
     let mut results = Vec::new();
     let mut params = Vec::new();
@@ -257,7 +260,7 @@ pub fn rows(
         ));
         params.push(p);
     }
-    Ok(vec![
+    let out = vec![
         (
             "device scorer, order ignored (EASE k=50)".into(),
             results[0].1,
@@ -279,5 +282,6 @@ pub fn rows(
                 params[0].popularity
             ),
         ),
-    ])
+    ];
+    Ok((out, params))
 }
