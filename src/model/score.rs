@@ -146,22 +146,30 @@ pub fn weigh_history(
         .filter(|e| e.kind_weight > 0.0 && e.kind_weight.is_finite() && e.timestamp_ms.is_finite())
         .collect();
     sorted.sort_by(|a, b| a.timestamp_ms.total_cmp(&b.timestamp_ms));
-    // item -> (strength, latest timestamp), in order of latest occurrence.
-    let mut items: Vec<(u32, f32, f64)> = Vec::new();
-    for event in sorted {
+    // item -> (strength, latest timestamp, order of its latest event).
+    let mut slot: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    let mut per_item: Vec<(u32, f32, f64, usize)> = Vec::new();
+    for (order, event) in sorted.into_iter().enumerate() {
         let dwell = event
             .dwell_ms
             .filter(|d| d.is_finite() && *d > 0.0 && params.dwell_cap_ms > 0.0)
             .map_or(0.0, |d| (d / params.dwell_cap_ms).min(1.0) as f32);
         let strength = event.kind_weight * (1.0 + params.dwell_boost.max(0.0) * dwell);
-        match items.iter().position(|&(i, _, _)| i == event.item) {
-            Some(at) => {
-                let (item, old, _) = items.remove(at);
-                items.push((item, old + strength, event.timestamp_ms));
+        match slot.get(&event.item) {
+            Some(&at) => {
+                let entry = &mut per_item[at];
+                entry.1 += strength;
+                entry.2 = event.timestamp_ms;
+                entry.3 = order;
             }
-            None => items.push((event.item, strength, event.timestamp_ms)),
+            None => {
+                slot.insert(event.item, per_item.len());
+                per_item.push((event.item, strength, event.timestamp_ms, order));
+            }
         }
     }
+    per_item.sort_by_key(|e| e.3);
+    let items: Vec<(u32, f32, f64)> = per_item.into_iter().map(|(i, s, t, _)| (i, s, t)).collect();
     let mut out = Vec::with_capacity(items.len());
     let mut position = 0usize;
     let mut previous_ts: Option<f64> = None;

@@ -16,9 +16,12 @@ use std::rc::Rc;
 
 /// Everything shared by the engines of one split.
 pub struct DeviceSetup {
-    catalog: Rc<Catalog>,
+    items: Vec<ItemInput>,
     model: Vec<u8>,
 }
+
+/// Worker threads of the on-device evaluation (the machine's 2 cores).
+const THREADS: usize = 2;
 
 /// Builds the catalogue and the shipped model bytes for `split`.
 pub fn setup(
@@ -47,14 +50,12 @@ pub fn setup(
             item
         })
         .collect();
-    let catalog = Catalog::build(&items).map_err(|e| e.to_string())?;
-    Ok(DeviceSetup {
-        catalog: Rc::new(catalog),
-        model,
-    })
+    Catalog::build(&items).map_err(|e| e.to_string())?;
+    Ok(DeviceSetup { items, model })
 }
 
-/// Evaluates the engine path on `split` with `options`.
+/// Evaluates the engine path on `split` with `options` (users split over
+/// [`THREADS`] threads; each thread builds its own catalogue `Rc`).
 pub fn evaluate(
     data: &Dataset,
     split: &Split,
@@ -62,15 +63,41 @@ pub fn evaluate(
     options: &Options,
     seed: u64,
 ) -> Result<Metrics, String> {
+    let parts: Vec<Result<Metrics, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..THREADS)
+            .map(|t| scope.spawn(move || evaluate_users(data, split, setup, options, seed, t)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err("worker panicked".into())))
+            .collect()
+    });
+    Ok(Metrics::merge(
+        &parts.into_iter().collect::<Result<Vec<_>, _>>()?,
+    ))
+}
+
+fn evaluate_users(
+    data: &Dataset,
+    split: &Split,
+    setup: &DeviceSetup,
+    options: &Options,
+    seed: u64,
+    thread: usize,
+) -> Result<Metrics, String> {
+    let catalog = Rc::new(Catalog::build(&setup.items).map_err(|e| e.to_string())?);
     let mut acc = Accumulator::default();
     let n = data.item_ids.len();
     for (u, (train, target)) in split.train.iter().zip(&split.target).enumerate() {
+        if u % THREADS != thread {
+            continue;
+        }
         let Some(target) = target else { continue };
         let Some(last) = train.last() else { continue };
         let now = last.ts * 1000.0;
         let first = train.first().map_or(now, |e| e.ts * 1000.0);
         let mut engine = Engine::open(Box::new(MemoryStore::new("eval")), options.clone(), first);
-        engine.set_shared_catalog(setup.catalog.clone());
+        engine.set_shared_catalog(catalog.clone());
         engine.set_model(&setup.model).map_err(|e| e.to_string())?;
         for e in train {
             let mut event = EventInput::new(&data.item_ids[e.item as usize], EventKind::View);
