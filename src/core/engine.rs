@@ -46,9 +46,11 @@ use super::error::{CatalogError, EventError, RecommendError};
 use super::event::{Event, EventInput};
 use super::explain;
 use super::history::History;
+use super::impressions::{self, Impressions};
 use super::options::Options;
 use super::profile::Profile;
 use super::ranking::{self, RankContext, RecommendRequest, Recommendation, ScoreComponent};
+use super::rerank;
 use crate::model::component::NeighbourComponent;
 use crate::model::{LoadedModel, ModelError, ModelSummary};
 use crate::storage::persist::{Persist, StateFound};
@@ -222,10 +224,24 @@ impl Engine {
         request: &RecommendRequest,
         now_ms: f64,
     ) -> Result<Vec<Recommendation>, RecommendError> {
-        match self.neighbour_component(now_ms) {
-            Some(c) => self.recommend_with(request, now_ms, &[&c]),
-            None => self.recommend_with(request, now_ms, &[]),
-        }
+        let component = self.neighbour_component(now_ms);
+        let extras: Vec<&dyn ScoreComponent> =
+            component.iter().map(|c| c as &dyn ScoreComponent).collect();
+        let history: Vec<&Event> = self.history.iter().collect();
+        let impressions = Impressions::decode(self.get_extra(impressions::EXTRA_NAME));
+        let input = rerank::RerankInput {
+            history: &history,
+            impressions: &impressions,
+        };
+        rerank::recommend(&self.rank_context(now_ms), request, &extras, &input)
+    }
+
+    /// Records that `ids` were shown to the visitor at `now_ms` (for
+    /// frequency capping and exploration). Ids need not be in the catalogue.
+    pub fn record_impressions(&mut self, ids: &[String], now_ms: f64) -> Result<(), StoreError> {
+        let mut impressions = Impressions::decode(self.get_extra(impressions::EXTRA_NAME));
+        impressions.record(ids.iter().map(String::as_str), now_ms);
+        self.put_extra(impressions::EXTRA_NAME, impressions.encode())
     }
 
     /// Installs an item-item model (see `model::format`). The bytes are

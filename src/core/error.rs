@@ -123,6 +123,13 @@ pub enum RecommendError {
         /// The unknown id.
         id: String,
     },
+    /// A re-ranking option is out of range (`diversity.lambda`, `exploration.share`).
+    InvalidField {
+        /// The request field in JS spelling.
+        field: String,
+        /// What is wrong, with the offending value.
+        reason: String,
+    },
 }
 
 impl fmt::Display for RecommendError {
@@ -137,6 +144,9 @@ impl fmt::Display for RecommendError {
             ),
             RecommendError::UnknownItem { id } => {
                 write!(f, "item id {id:?} is not in the catalog")
+            }
+            RecommendError::InvalidField { field, reason } => {
+                write!(f, "request field \"{field}\" {reason}")
             }
         }
     }

@@ -10,9 +10,11 @@ pub mod error;
 pub mod event;
 pub mod explain;
 pub mod history;
+pub mod impressions;
 pub mod options;
 pub mod profile;
 pub mod ranking;
+pub mod rerank;
 
 pub use catalog::{Catalog, CatalogSummary, ItemInput};
 pub use engine::{Engine, ExportData, Status};

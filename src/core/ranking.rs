@@ -94,6 +94,21 @@ pub struct RecommendRequest {
     pub categories: Option<Vec<String>>,
     /// Leave out items the visitor already interacted with (default true).
     pub exclude_seen: bool,
+    /// Never return these ids (unknown ids are ignored). See `core::rerank`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exclude: Option<Vec<String>>,
+    /// Leave out only items the visitor had events of these kinds with
+    /// (e.g. `["purchase"]`: bought never again, viewed allowed); overrides `excludeSeen`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exclude_seen_kinds: Option<Vec<super::event::EventKind>>,
+    /// Diversity: per-category cap and/or maximal marginal relevance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diversity: Option<super::rerank::Diversity>,
+    /// Exploration: a share of slots for categories drawn by Thompson sampling.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exploration: Option<super::rerank::Exploration>,
+    /// Frequency capping of items shown without engagement (see `recordImpressions`).
+    pub frequency_cap: super::rerank::FrequencyCap,
 }
 
 impl Default for RecommendRequest {
@@ -103,6 +118,11 @@ impl Default for RecommendRequest {
             candidates: None,
             categories: None,
             exclude_seen: true,
+            exclude: None,
+            exclude_seen_kinds: None,
+            diversity: None,
+            exploration: None,
+            frequency_cap: super::rerank::FrequencyCap::default(),
         }
     }
 }
