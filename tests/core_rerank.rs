@@ -257,6 +257,9 @@ fn frequency_capping_sinks_unengaged_items_and_engagement_resets_them() {
         "capped: below every non-capped item"
     );
     assert!(got[2].score > got[0].score, "even with a far higher score");
+    assert!(e.explain("star", NOW).unwrap().ends_with(
+        "It was shown 3 times without engagement, so it ranks below other items for now."
+    ));
     // Capped items also stay below the rest under diversity and exploration.
     let mut r = req(3);
     r.exploration = 0.5;

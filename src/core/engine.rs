@@ -46,7 +46,7 @@ use super::error::{CatalogError, EventError, RecommendError};
 use super::event::{Event, EventInput};
 use super::explain;
 use super::history::History;
-use super::impressions::Impressions;
+use super::impressions::{is_capped, Impressions};
 use super::options::Options;
 use super::profile::Profile;
 use super::ranking::{RankContext, RecommendRequest, Recommendation, ScoreComponent};
@@ -334,7 +334,18 @@ impl Engine {
             .catalog
             .index_of(id)
             .ok_or_else(|| RecommendError::UnknownItem { id: id.to_string() })?;
-        Ok(explain::explain(&self.rank_context(now_ms), idx, extras))
+        let text = explain::explain(&self.rank_context(now_ms), idx, extras);
+        let (cap, memory) = (
+            self.options.impression_cap,
+            self.options.impression_memory_ms(),
+        );
+        let shown = self.impressions.unengaged(id, now_ms, memory);
+        if is_capped(shown, cap) && !text.starts_with("Not recommended") {
+            return Ok(format!(
+                "{text} It was shown {shown} times without engagement, so it ranks below other items for now."
+            ));
+        }
+        Ok(text)
     }
 
     /// Storage health.

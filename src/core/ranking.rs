@@ -17,7 +17,9 @@
 //! never returned. With no history the personal components are 0, so the order falls back to
 //! popularity, then freshness (its default weight is smaller). Ties are broken
 //! by catalogue index, so equal inputs give equal outputs. Further components
-//! (item-item neighbours, re-ranking) plug in through [`ScoreComponent`].
+//! (item-item neighbours) plug in through [`ScoreComponent`]; filters,
+//! frequency capping, diversity and exploration are applied to the sum of
+//! all components by [`super::rerank`].
 
 use serde::{Deserialize, Serialize};
 
