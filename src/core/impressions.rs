@@ -8,7 +8,7 @@
 //!   capping reads it: each unengaged impression scales the item's score down
 //!   by [`IMPRESSION_FACTOR`] and from `impressionCap` on the item sinks below
 //!   every non-capped candidate. An engagement (`click`, `dwell`, `like`,
-//!   `addToCart`, `purchase`; [`EventKind::is_engagement`]) at or after the
+//!   `addToCart`, `purchase`; [`crate::core::event::EventKind::is_engagement`]) at or after the
 //!   first of those impressions resets the item. An item not shown for
 //!   `impressionMemoryDays` is forgotten (and so is its penalty).
 //! * per category: decayed counts of impressions and click-throughs (an
