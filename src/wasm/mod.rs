@@ -1,2 +1,6 @@
 //! The JavaScript boundary: `#[wasm_bindgen]` classes (one file per class),
 //! the `localStorage` store and conversions. Compiled only for `wasm32`.
+
+pub mod convert;
+pub mod local_storage;
+pub mod types;

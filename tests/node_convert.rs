@@ -1,0 +1,134 @@
+//! The boundary's conversions in Node (`wasm-pack test --node`): input
+//! errors become JS `Error`s naming the element and field; outputs become
+//! plain objects.
+#![cfg(target_arch = "wasm32")]
+
+use std::collections::BTreeMap;
+
+use lighttouch::wasm::convert::{from_js, js_error, to_js, ErrorFamily, Subject};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+#[derive(Debug, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+struct Thing {
+    id: String,
+    #[serde(default)]
+    tags: Vec<String>,
+    popularity: Option<f64>,
+}
+
+#[wasm_bindgen(inline_js = r#"
+export function parse(text) { return JSON.parse(text); }
+export function stringify(value) { return JSON.stringify(value); }
+export function isPlainObject(value) { return Object.getPrototypeOf(value) === Object.prototype; }
+"#)]
+extern "C" {
+    fn parse(text: &str) -> JsValue;
+    fn stringify(value: &JsValue) -> String;
+    #[wasm_bindgen(js_name = isPlainObject)]
+    fn is_plain_object(value: &JsValue) -> bool;
+}
+
+fn error_parts(error: &JsValue) -> (String, String) {
+    let error = error.dyn_ref::<js_sys::Error>().expect("a JS Error");
+    (error.name().into(), error.message().into())
+}
+
+#[wasm_bindgen_test]
+fn list_input_converts() {
+    let items: Vec<Thing> = from_js(
+        &parse(r#"[{"id":"a","tags":["x"]},{"id":"b","popularity":3}]"#),
+        Subject::List("catalog item"),
+        ErrorFamily::Catalog,
+    )
+    .unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[1].popularity, Some(3.0));
+    assert_eq!(items[0].tags, vec!["x".to_string()]);
+}
+
+#[wasm_bindgen_test]
+fn missing_field_names_the_element_index() {
+    let error = from_js::<Vec<Thing>>(
+        &parse(r#"[{"id":"a"},{"id":"b"},{"id":"c"},{"tags":[]}]"#),
+        Subject::List("catalog item"),
+        ErrorFamily::Catalog,
+    )
+    .unwrap_err();
+    let (name, message) = error_parts(&error);
+    assert_eq!(name, "CatalogError");
+    assert_eq!(message, "catalog item 3: missing field `id`");
+}
+
+#[wasm_bindgen_test]
+fn wrong_type_names_index_id_and_field() {
+    let error = from_js::<Vec<Thing>>(
+        &parse(r#"[{"id":"a"},{"id":"sku-9","tags":["ok", 7]}]"#),
+        Subject::List("catalog item"),
+        ErrorFamily::Catalog,
+    )
+    .unwrap_err();
+    let (_, message) = error_parts(&error);
+    assert!(
+        message.starts_with(r#"catalog item 1 (id "sku-9"), field "tags[1]": invalid type"#),
+        "{message}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn object_input_names_the_field() {
+    let error = from_js::<Thing>(
+        &parse(r#"{"id":"a","popularity":"high"}"#),
+        Subject::Object("options"),
+        ErrorFamily::Options,
+    )
+    .unwrap_err();
+    let (name, message) = error_parts(&error);
+    assert_eq!(name, "OptionsError");
+    assert!(
+        message.starts_with(r#"options, field "popularity": invalid type"#),
+        "{message}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn non_array_list_is_reported_without_index() {
+    let error = from_js::<Vec<Thing>>(
+        &JsValue::from_str("nope"),
+        Subject::List("catalog item"),
+        ErrorFamily::Catalog,
+    )
+    .unwrap_err();
+    let (_, message) = error_parts(&error);
+    assert!(message.starts_with("catalog: invalid type"), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn errors_are_instances_of_error_with_family_name() {
+    let error = js_error(ErrorFamily::Event, "event: field \"kind\" is unknown");
+    assert!(error.is_instance_of::<js_sys::Error>());
+    let (name, message) = error_parts(&error);
+    assert_eq!(name, "EventError");
+    assert_eq!(message, "event: field \"kind\" is unknown");
+}
+
+#[wasm_bindgen_test]
+fn outputs_are_plain_objects() {
+    let mut map = BTreeMap::new();
+    map.insert("Cycling".to_string(), 0.5);
+    let value = to_js(&map).unwrap();
+    assert!(is_plain_object(&value));
+    assert_eq!(stringify(&value), r#"{"Cycling":0.5}"#);
+    let thing = Thing {
+        id: "a".into(),
+        tags: vec![],
+        popularity: None,
+    };
+    assert_eq!(
+        stringify(&to_js(&thing).unwrap()),
+        r#"{"id":"a","tags":[]}"#
+    );
+}
