@@ -73,7 +73,7 @@ fn wrong_type_names_index_id_and_field() {
     .unwrap_err();
     let (_, message) = error_parts(&error);
     assert!(
-        message.starts_with(r#"catalog item 1 (id "sku-9"), field "tags[1]": invalid type"#),
+        message.starts_with(r#"catalog item 1 (id "sku-9"): field "tags[1]": invalid type"#),
         "{message}"
     );
 }
@@ -89,7 +89,7 @@ fn object_input_names_the_field() {
     let (name, message) = error_parts(&error);
     assert_eq!(name, "OptionsError");
     assert!(
-        message.starts_with(r#"options, field "popularity": invalid type"#),
+        message.starts_with(r#"options: field "popularity": invalid type"#),
         "{message}"
     );
 }
@@ -131,4 +131,83 @@ fn outputs_are_plain_objects() {
         stringify(&to_js(&thing).unwrap()),
         r#"{"id":"a","tags":[]}"#
     );
+}
+
+#[wasm_bindgen_test]
+fn string_where_an_array_is_expected_is_named() {
+    let error = from_js::<Vec<Thing>>(
+        &parse(r#"[{"id":"a","tags":"x"}]"#),
+        Subject::List("catalog item"),
+        ErrorFamily::Catalog,
+    )
+    .unwrap_err();
+    let (_, message) = error_parts(&error);
+    assert_eq!(
+        message,
+        r#"catalog item 0 (id "a"): field "tags": invalid type: string "x", expected a sequence"#
+    );
+}
+
+#[wasm_bindgen_test]
+fn non_object_element_is_named() {
+    let error = from_js::<Vec<Thing>>(
+        &parse(r#"[{"id":"a"}, 5]"#),
+        Subject::List("catalog item"),
+        ErrorFamily::Catalog,
+    )
+    .unwrap_err();
+    let (_, message) = error_parts(&error);
+    assert!(
+        message.starts_with("catalog item 1: invalid type: integer `5`"),
+        "{message}"
+    );
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[allow(dead_code)]
+struct Strict {
+    half_life_days: Option<f64>,
+    inner: Option<StrictInner>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct StrictInner {
+    category: f64,
+}
+
+#[wasm_bindgen_test]
+fn unknown_fields_reach_deny_unknown_fields() {
+    let error = from_js::<Strict>(
+        &parse(r#"{"halfLifeDay": 3}"#),
+        Subject::Object("options"),
+        ErrorFamily::Options,
+    )
+    .unwrap_err();
+    let (_, message) = error_parts(&error);
+    assert!(
+        message
+            .starts_with(r#"options: field "halfLifeDay": unknown field `halfLifeDay`, expected"#),
+        "{message}"
+    );
+    let error = from_js::<Strict>(
+        &parse(r#"{"inner": {"category": 1, "categroy": 2}}"#),
+        Subject::Object("options"),
+        ErrorFamily::Options,
+    )
+    .unwrap_err();
+    let (_, message) = error_parts(&error);
+    assert!(
+        message.starts_with(r#"options: field "inner.categroy": unknown field `categroy`"#),
+        "{message}"
+    );
+    let ok: Strict = from_js(
+        &parse(r#"{"halfLifeDays": 3, "inner": {"category": 1}}"#),
+        Subject::Object("options"),
+        ErrorFamily::Options,
+    )
+    .unwrap();
+    assert_eq!(ok.half_life_days, Some(3.0));
 }

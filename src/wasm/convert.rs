@@ -80,12 +80,80 @@ pub fn from_js<T: DeserializeOwned>(
     subject: Subject,
     family: ErrorFamily,
 ) -> Result<T, JsValue> {
-    let deserializer = serde_wasm_bindgen::Deserializer::from(value.clone());
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+    if let Subject::List(label) = subject {
+        if !js_sys::Array::is_array(value) {
+            let message = format!(
+                "{}: invalid type: {}, expected an array",
+                list_name(label),
+                describe_value(value)
+            );
+            return Err(js_error(family, &message));
+        }
+    }
+    // Two steps: JS -> a generic value tree -> `T`. Deserialising straight
+    // from JS would read only the fields a struct declares, so a misspelt
+    // field (`halfLifeDay`) would pass silently; the tree hands every key to
+    // the struct, so `deny_unknown_fields` in the core rejects it.
+    let js = serde_wasm_bindgen::Deserializer::from(value.clone());
+    let tree: serde_value::Value = serde_path_to_error::deserialize(js).map_err(|error| {
         let place = describe_place(value, subject, error.path());
-        let message = format!("{place}: {}", error.inner());
-        js_error(family, &message)
+        let thrown = JsValue::from(error.into_inner());
+        let problem = thrown
+            .dyn_ref::<js_sys::Error>()
+            .map_or_else(|| "unsupported value".into(), |e| String::from(e.message()));
+        js_error(family, &format!("{place}: {problem}"))
+    })?;
+    let tree = serde_value::ValueDeserializer::<InputError>::new(tree);
+    serde_path_to_error::deserialize(tree).map_err(|error| {
+        let place = describe_place(value, subject, error.path());
+        js_error(family, &format!("{place}: {}", error.inner()))
     })
+}
+
+/// `string "abc"`, `number 3`, `null`, `object`, ... for error messages.
+fn describe_value(value: &JsValue) -> String {
+    if value.is_null() {
+        "null".into()
+    } else if value.is_undefined() {
+        "undefined".into()
+    } else if let Some(text) = value.as_string() {
+        format!("string {text:?}")
+    } else if let Some(number) = value.as_f64() {
+        format!("number {number}")
+    } else if let Some(flag) = value.as_bool() {
+        format!("boolean {flag}")
+    } else if js_sys::Array::is_array(value) {
+        "array".into()
+    } else {
+        value
+            .js_typeof()
+            .as_string()
+            .unwrap_or_else(|| "value".into())
+    }
+}
+
+/// `"catalog"` from `"catalog item"`: the name of the list as a whole.
+fn list_name(label: &str) -> &str {
+    label.split(' ').next().unwrap_or(label)
+}
+
+/// A conversion failure, worded by serde's defaults
+/// (``missing field `id` ``, ``unknown field `x`, expected one of ...``).
+#[derive(Debug)]
+struct InputError(String);
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+impl serde::de::Error for InputError {
+    fn custom<T: fmt::Display>(message: T) -> Self {
+        InputError(message.to_string())
+    }
 }
 
 /// Serialises `value` into plain JS objects and arrays.
@@ -99,7 +167,7 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     })
 }
 
-/// `catalog item 3 (id "sku-9"), field "tags[1]"` from a deserialisation path.
+/// `catalog item 3 (id "sku-9"): field "tags[1]"` from a deserialisation path.
 fn describe_place(root: &JsValue, subject: Subject, path: &Path) -> String {
     let mut segments = path.iter().peekable();
     let mut place = String::new();
@@ -114,12 +182,12 @@ fn describe_place(root: &JsValue, subject: Subject, path: &Path) -> String {
                     let _ = write!(place, " (id {id:?})");
                 }
             }
-            _ => place.push_str(label.split(' ').next().unwrap_or(label)),
+            _ => place.push_str(list_name(label)),
         },
     }
     let field = field_path(segments);
     if !field.is_empty() {
-        let _ = write!(place, ", field {field:?}");
+        let _ = write!(place, ": field {field:?}");
     }
     place
 }

@@ -69,10 +69,21 @@ export interface OpenOptions {
   maxEvents?: number;
   /** Raw events older than this are folded into aggregates (default 180). */
   retentionDays?: number;
+  /** Half-life of the freshness bonus of `published`, in days (default 30). */
+  freshnessHalfLifeDays?: number;
   weights?: ScoreWeights;
   eventWeights?: EventWeights;
   /** "local" (default; falls back to memory when unavailable) or "memory". */
   storage?: "local" | "memory";
+}
+
+/** What `setCatalog` loaded. */
+export interface CatalogSummary {
+  items: number;
+  categories: number;
+  tags: number;
+  /** Length of the items' vectors (0 without vectors). */
+  vectorDims: number;
 }
 
 /** Options of `recommend`. */
@@ -91,9 +102,9 @@ export interface RecommendOptions {
 export type Reason =
   | { kind: "category"; name: string; weight: number }
   | { kind: "tag"; name: string; weight: number }
-  | { kind: "similarToItem"; id: string; weight?: number }
-  | { kind: "popular"; weight?: number }
-  | { kind: "fresh"; weight?: number };
+  | { kind: "similarToItem"; id: string; weight: number }
+  | { kind: "popular" }
+  | { kind: "fresh" };
 
 /** One ranked result. */
 export interface Recommendation {
@@ -132,6 +143,10 @@ extern "C" {
     /// `Item[]` in TypeScript.
     #[wasm_bindgen(typescript_type = "Item[]")]
     pub type ItemListJs;
+
+    /// `CatalogSummary` in TypeScript.
+    #[wasm_bindgen(typescript_type = "CatalogSummary")]
+    pub type CatalogSummaryJs;
 
     /// `InteractionEvent` in TypeScript.
     #[wasm_bindgen(typescript_type = "InteractionEvent")]
