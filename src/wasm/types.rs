@@ -125,12 +125,59 @@ export interface Status {
   lastError?: string;
 }
 
+/** A recorded event as kept in the history. */
+export interface StoredEvent {
+  item: string;
+  kind: EventKind;
+  value?: number;
+  /** ms since the Unix epoch. */
+  at: number;
+  /** Whether the event has been folded into the profile's affinities. */
+  scored: boolean;
+}
+
+/** A decayed quantity: `value` as of time `at` (ms since the epoch). */
+export interface Decayed {
+  value: number;
+  at: number;
+}
+
+/** The visitor's decayed interest aggregates. */
+export interface Profile {
+  categories: Record<string, Decayed>;
+  tags: Record<string, Decayed>;
+  items: Record<string, Decayed>;
+  /** Weighted sum of liked items' vectors, when items have vectors. */
+  centroid?: { sum: number[]; weight: number; at: number };
+  /** Item id -> last time any event was recorded for it. */
+  seen: Record<string, number>;
+  /** Item id -> time it was dismissed (never recommended again). */
+  dismissed: Record<string, number>;
+  /** Number of events folded into the affinities. */
+  foldedEvents: number;
+}
+
+/** The options in force, with every default filled in. */
+export interface ResolvedOptions {
+  halfLifeDays: number;
+  maxEvents: number;
+  retentionDays: number;
+  freshnessHalfLifeDays: number;
+  weights: Required<ScoreWeights>;
+  eventWeights: Required<EventWeights>;
+}
+
 /** Everything stored for the namespace, as plain JSON. */
 export interface ExportData {
-  namespace: string;
-  version: number;
-  events: InteractionEvent[];
-  [key: string]: unknown;
+  options: ResolvedOptions;
+  /** Raw events, oldest first. */
+  events: StoredEvent[];
+  profile: Profile;
+  /** Values other modules stored through the engine (privacy ledger, ...). */
+  extras: Record<string, string>;
+  status: Status;
+  /** This namespace's keys in storage (relative to `lighttouch:<namespace>:`). */
+  storedKeys: string[];
 }
 "#;
 
