@@ -3,4 +3,7 @@
 
 pub mod convert;
 pub mod local_storage;
+pub mod open_options;
+pub mod recommender;
 pub mod types;
+pub mod write_behind;
