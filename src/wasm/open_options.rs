@@ -49,7 +49,11 @@ pub fn parse_open_options(value: &JsValue) -> Result<OpenOptions, JsValue> {
     let rest = Object::assign(&Object::new(), value.unchecked_ref::<Object>());
     let _ = Reflect::delete_property(&rest, &JsValue::from_str("namespace"));
     let _ = Reflect::delete_property(&rest, &JsValue::from_str("storage"));
-    let options: Options = from_js(&rest.into(), Subject::Object("options"), ErrorFamily::Options)?;
+    let options: Options = from_js(
+        &rest.into(),
+        Subject::Object("options"),
+        ErrorFamily::Options,
+    )?;
     options
         .validate()
         .map_err(|e| to_js_error(ErrorFamily::Options, &e))?;
@@ -84,7 +88,9 @@ pub fn parse_namespace(value: &JsValue) -> Result<String, OptionsError> {
     {
         return Err(invalid(
             "namespace",
-            format!("may only contain A-Z, a-z, 0-9, '_', '-' and '.', got {bad:?} in {namespace:?}"),
+            format!(
+                "may only contain A-Z, a-z, 0-9, '_', '-' and '.', got {bad:?} in {namespace:?}"
+            ),
         ));
     }
     Ok(namespace)
