@@ -118,6 +118,10 @@ fn default_storage_in_node_falls_back_to_memory() {
     assert_eq!(field(&status, "persistent").as_bool(), Some(false));
     let last_error = field(&status, "lastError").as_string().unwrap_or_default();
     assert!(last_error.contains("memory"), "{last_error}");
+    // Nothing to persist, so no write-behind timer holds the process open.
+    rec.record(parse(r#"{"item": "x", "kind": "view"}"#).unchecked_into())
+        .unwrap();
+    assert!(!rec.flush_scheduled());
 }
 
 #[wasm_bindgen_test]

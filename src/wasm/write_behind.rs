@@ -78,9 +78,14 @@ impl WriteBehind {
     }
 
     /// Call after every change: schedules one flush [`FLUSH_DELAY_MS`] from
-    /// now unless one is already scheduled or there is nothing to write.
+    /// now unless one is already scheduled, there is nothing to write, or
+    /// nothing written would outlive the page anyway (memory storage; in
+    /// Node this also keeps a timer from holding the process open).
     pub fn changed(&self, engine: &Engine) {
-        if !engine.has_pending_writes() || self.timer.handle.borrow().is_some() {
+        if self.timer.handle.borrow().is_some()
+            || !engine.has_pending_writes()
+            || !engine.status().persistent
+        {
             return;
         }
         let handle = set_timeout(self.on_timer.as_ref().unchecked_ref(), FLUSH_DELAY_MS);
