@@ -91,8 +91,11 @@ fi
 
 step "npm packages of test folders"
 found_lockfile=0
-for dir in "$ROOT/tests" "$ROOT/tests/e2e" "$ROOT/tests/node"; do
-  [ -f "$dir/package-lock.json" ] || continue
+# Browsers come from Debian above: never let an npm package download one.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1
+for lockfile in "$ROOT"/tests/package-lock.json "$ROOT"/tests/*/package-lock.json; do
+  [ -f "$lockfile" ] || continue
+  dir="$(dirname "$lockfile")"
   found_lockfile=1
   stamp="$dir/node_modules/.package-lock.json"
   if [ -f "$stamp" ] && [ "$stamp" -nt "$dir/package-lock.json" ]; then
