@@ -211,3 +211,100 @@ fn unknown_fields_reach_deny_unknown_fields() {
     .unwrap();
     assert_eq!(ok.half_life_days, Some(3.0));
 }
+
+#[wasm_bindgen(inline_js = r#"
+export function cyclic() { const a = { id: "a" }; a.self = a; return [a]; }
+export function withFunction() { return [{ id: "a", tags: [() => 1] }]; }
+"#)]
+extern "C" {
+    fn cyclic() -> JsValue;
+    #[wasm_bindgen(js_name = withFunction)]
+    fn with_function() -> JsValue;
+}
+
+#[wasm_bindgen_test]
+fn cyclic_input_is_an_error_not_a_stack_overflow() {
+    let error = from_js::<Vec<Thing>>(
+        &cyclic(),
+        Subject::List("catalog item"),
+        ErrorFamily::Catalog,
+    )
+    .unwrap_err();
+    let (_, message) = error_parts(&error);
+    assert!(
+        message.starts_with(r#"catalog item 0 (id "a"): field "self.self"#)
+            && message.contains("nested more than 32 levels"),
+        "{message}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn functions_are_rejected_with_their_place() {
+    let error = from_js::<Vec<Thing>>(
+        &with_function(),
+        Subject::List("catalog item"),
+        ErrorFamily::Catalog,
+    )
+    .unwrap_err();
+    let (_, message) = error_parts(&error);
+    assert_eq!(
+        message,
+        r#"catalog item 0 (id "a"): field "tags[0]": unsupported value of type function"#
+    );
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+enum Kind {
+    View,
+    AddToCart,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+struct Numbers {
+    count: u32,
+    ratio: f64,
+    kind: Kind,
+    maybe: Option<i32>,
+}
+
+#[wasm_bindgen_test]
+fn numbers_and_enums_convert_like_serde_json() {
+    let ok: Numbers = from_js(
+        &parse(r#"{"count": 3, "ratio": 2, "kind": "addToCart", "maybe": null}"#),
+        Subject::Object("event"),
+        ErrorFamily::Event,
+    )
+    .unwrap();
+    assert_eq!(
+        ok,
+        Numbers {
+            count: 3,
+            ratio: 2.0,
+            kind: Kind::AddToCart,
+            maybe: None
+        }
+    );
+    for (json, expected) in [
+        (
+            r#"{"count": 2.5, "ratio": 1, "kind": "view"}"#,
+            r#"event: field "count": invalid type: floating point `2.5`, expected u32"#,
+        ),
+        (
+            r#"{"count": -1, "ratio": 1, "kind": "view"}"#,
+            r#"event: field "count": invalid value: integer `-1`, expected u32"#,
+        ),
+        (
+            r#"{"count": 1, "ratio": 1, "kind": "clik"}"#,
+            r#"event: field "kind": unknown variant `clik`, expected `view` or `addToCart`"#,
+        ),
+        (
+            r#"{"count": 1, "ratio": "1", "kind": "view"}"#,
+            r#"event: field "ratio": invalid type: string "1", expected f64"#,
+        ),
+    ] {
+        let error = from_js::<Numbers>(&parse(json), Subject::Object("event"), ErrorFamily::Event)
+            .unwrap_err();
+        assert_eq!(error_parts(&error).1, expected, "{json}");
+    }
+}

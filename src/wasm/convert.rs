@@ -13,8 +13,9 @@ use std::fmt::{self, Write as _};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_path_to_error::{Path, Segment};
 use wasm_bindgen::{JsCast, JsValue};
+
+use super::js_input::{self, Input, PathSegment};
 
 /// The failure families of the JS API. Each becomes the `name` of the thrown
 /// JS `Error`, so page code can branch on `err.name === "CatalogError"`.
@@ -90,24 +91,13 @@ pub fn from_js<T: DeserializeOwned>(
             return Err(js_error(family, &message));
         }
     }
-    // Two steps: JS -> a generic value tree -> `T`. Deserialising straight
-    // from JS would read only the fields a struct declares, so a misspelt
-    // field (`halfLifeDay`) would pass silently; the tree hands every key to
-    // the struct, so `deny_unknown_fields` in the core rejects it.
-    let js = serde_wasm_bindgen::Deserializer::from(value.clone());
-    let tree: serde_value::Value = serde_path_to_error::deserialize(js).map_err(|error| {
-        let place = describe_place(value, subject, error.path());
-        let thrown = JsValue::from(error.into_inner());
-        let problem = thrown
-            .dyn_ref::<js_sys::Error>()
-            .map_or_else(|| "unsupported value".into(), |e| String::from(e.message()));
-        js_error(family, &format!("{place}: {problem}"))
-    })?;
-    let tree = serde_value::ValueDeserializer::<InputError>::new(tree);
-    serde_path_to_error::deserialize(tree).map_err(|error| {
-        let place = describe_place(value, subject, error.path());
-        js_error(family, &format!("{place}: {}", error.inner()))
-    })
+    // Copy into a tree first (see `js_input` for why not serde-wasm-bindgen).
+    Input::read(value)
+        .and_then(js_input::deserialize)
+        .map_err(|error| {
+            let place = describe_place(value, subject, &error.path);
+            js_error(family, &format!("{place}: {}", error.message))
+        })
 }
 
 /// `string "abc"`, `number 3`, `null`, `object`, ... for error messages.
@@ -137,25 +127,6 @@ fn list_name(label: &str) -> &str {
     label.split(' ').next().unwrap_or(label)
 }
 
-/// A conversion failure, worded by serde's defaults
-/// (``missing field `id` ``, ``unknown field `x`, expected one of ...``).
-#[derive(Debug)]
-struct InputError(String);
-
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for InputError {}
-
-impl serde::de::Error for InputError {
-    fn custom<T: fmt::Display>(message: T) -> Self {
-        InputError(message.to_string())
-    }
-}
-
 /// Serialises `value` into plain JS objects and arrays.
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
@@ -168,13 +139,13 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 }
 
 /// `catalog item 3 (id "sku-9"): field "tags[1]"` from a deserialisation path.
-fn describe_place(root: &JsValue, subject: Subject, path: &Path) -> String {
+fn describe_place(root: &JsValue, subject: Subject, path: &[PathSegment]) -> String {
     let mut segments = path.iter().peekable();
     let mut place = String::new();
     match subject {
         Subject::Object(label) => place.push_str(label),
         Subject::List(label) => match segments.peek() {
-            Some(Segment::Seq { index }) => {
+            Some(PathSegment::Index(index)) => {
                 let index = *index;
                 segments.next();
                 let _ = write!(place, "{label} {index}");
@@ -205,24 +176,18 @@ fn element_id(root: &JsValue, index: usize) -> Option<String> {
 }
 
 /// `weights.category` / `tags[1]` from the remaining path segments.
-fn field_path<'a>(segments: impl Iterator<Item = &'a Segment>) -> String {
+fn field_path<'a>(segments: impl Iterator<Item = &'a PathSegment>) -> String {
     let mut field = String::new();
     for segment in segments {
         match segment {
-            Segment::Seq { index } => {
+            PathSegment::Index(index) => {
                 let _ = write!(field, "[{index}]");
             }
-            Segment::Map { key } | Segment::Enum { variant: key } => {
+            PathSegment::Key(key) => {
                 if !field.is_empty() {
                     field.push('.');
                 }
                 field.push_str(key);
-            }
-            Segment::Unknown => {
-                if !field.is_empty() {
-                    field.push('.');
-                }
-                field.push('?');
             }
         }
     }

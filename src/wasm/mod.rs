@@ -2,6 +2,7 @@
 //! the `localStorage` store and conversions. Compiled only for `wasm32`.
 
 pub mod convert;
+pub mod js_input;
 pub mod local_storage;
 pub mod open_options;
 pub mod recommender;
