@@ -10,14 +10,41 @@
 //!   evidence is already in the aggregates), retry once, else memory mode;
 //! * another instance (tab) wrote since we loaded -> merge: take its state and
 //!   events, append our unflushed events (de-duplicated), then write.
+//!
+//! ```
+//! use lighttouch::core::{Engine, EventInput, EventKind, ItemInput, Options, RecommendRequest};
+//! use lighttouch::storage::MemoryOrigin;
+//!
+//! let now = 1_700_000_000_000.0;
+//! let origin = MemoryOrigin::new(); // stands for the browser's localStorage
+//! let mut rec = Engine::open(Box::new(origin.store("shop")), Options::default(), now);
+//! rec.set_catalog(vec![
+//!     ItemInput::new("sku-1", &["Cycling"]),
+//!     ItemInput::new("sku-2", &["Cycling"]),
+//!     ItemInput::new("sku-3", &["Books"]),
+//! ])?;
+//! rec.record(EventInput::new("sku-1", EventKind::Click), now)?;
+//! let top = rec.recommend(&RecommendRequest::default(), now)?;
+//! assert_eq!(top[0].id, "sku-2");
+//! assert_eq!(
+//!     rec.explain("sku-2", now)?,
+//!     "Recommended because you showed interest in Cycling."
+//! );
+//! rec.flush();
+//! let again = Engine::open(Box::new(origin.store("shop")), Options::default(), now);
+//! assert_eq!(again.history().len(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::collections::{BTreeMap, HashSet};
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
 use super::catalog::{Catalog, CatalogSummary, ItemInput};
 use super::error::{CatalogError, EventError, RecommendError};
 use super::event::{Event, EventInput};
+use super::explain;
 use super::history::History;
 use super::options::Options;
 use super::profile::Profile;
@@ -61,7 +88,7 @@ pub struct ExportData {
 /// The recommender engine for one namespace.
 pub struct Engine {
     options: Options,
-    catalog: Catalog,
+    catalog: Rc<Catalog>,
     history: History,
     profile: Profile,
     persist: Persist,
@@ -98,7 +125,7 @@ impl Engine {
         let loaded = persist.load();
         let mut engine = Engine {
             options,
-            catalog: Catalog::default(),
+            catalog: Rc::new(Catalog::default()),
             history: History::from_parts(loaded.events, loaded.first_seq),
             profile: loaded.state.profile,
             persist,
@@ -114,9 +141,17 @@ impl Engine {
     /// Replaces the catalogue. On error the previous catalogue stays. Events
     /// recorded earlier for items that were unknown are folded in now.
     pub fn set_catalog(&mut self, items: Vec<ItemInput>) -> Result<CatalogSummary, CatalogError> {
-        self.catalog = Catalog::build(&items)?;
+        let catalog = Catalog::build(&items)?;
+        Ok(self.set_shared_catalog(Rc::new(catalog)))
+    }
+
+    /// Installs an already validated catalogue, shared between engines (the
+    /// evaluation harness builds it once with [`Catalog::build`] for all its
+    /// engines). Same effect as [`Engine::set_catalog`].
+    pub fn set_shared_catalog(&mut self, catalog: Rc<Catalog>) -> CatalogSummary {
+        self.catalog = catalog;
         self.fold_unscored();
-        Ok(self.catalog.summary())
+        self.catalog.summary()
     }
 
     fn fold_unscored(&mut self) {
@@ -138,12 +173,15 @@ impl Engine {
         }
     }
 
-    /// Records an event (validated; `at` defaults to `now_ms`). O(categories
-    /// + tags of the item); only marks storage dirty (see [`Engine::flush`]).
+    /// Records an event (validated; `at` defaults to `now_ms`) in time
+    /// O(categories and tags of the item); only marks storage dirty (see
+    /// [`Engine::flush`]).
+    /// Events older than `retentionDays` are folded into the profile but
+    /// not kept raw.
     pub fn record(&mut self, event: EventInput, now_ms: f64) -> Result<(), EventError> {
         let event = event.validate(now_ms)?;
-        self.apply(event);
         let cutoff = now_ms - self.options.retention_ms();
+        self.apply(event, cutoff);
         if self
             .history
             .trim_front(self.options.max_events as usize, cutoff)
@@ -154,7 +192,9 @@ impl Engine {
         Ok(())
     }
 
-    fn apply(&mut self, mut event: Event) {
+    /// Folds an event into the profile and keeps it raw unless it is older
+    /// than `cutoff_ms` or no raw events are kept (`maxEvents` 0).
+    fn apply(&mut self, mut event: Event, cutoff_ms: f64) {
         self.profile.observe(&event);
         event.scored = false;
         if let Some(idx) = self.catalog.index_of(&event.item) {
@@ -162,6 +202,10 @@ impl Engine {
             self.profile
                 .fold(&event, &self.catalog, idx, &self.options.event_weights, h);
             event.scored = true;
+        }
+        if event.at < cutoff_ms || self.options.max_events == 0 {
+            self.persist.mark_state_dirty();
+            return;
         }
         let seq = self.history.push(event);
         self.persist.mark_events_from(seq);
@@ -208,7 +252,7 @@ impl Engine {
             .catalog
             .index_of(id)
             .ok_or_else(|| RecommendError::UnknownItem { id: id.to_string() })?;
-        Ok(ranking::explain(&self.rank_context(now_ms), idx, extras))
+        Ok(explain::explain(&self.rank_context(now_ms), idx, extras))
     }
 
     /// Storage health.
@@ -314,12 +358,16 @@ impl Engine {
         let theirs: HashSet<EventKey> = remote.events.iter().map(event_key).collect();
         self.persist.adopt(&remote);
         self.persist.set_extras(extras, dirty_extras);
+        if remote.needs_rewrite {
+            // Their stored log had holes: rewrite it as we renumbered it.
+            self.persist.mark_all_events(remote.first_seq);
+        }
         self.history = History::from_parts(remote.events, remote.first_seq);
         self.profile = remote.state.profile;
         self.persist.mark_state_dirty();
         for e in pending {
             if !theirs.contains(&event_key(&e)) {
-                self.apply(e);
+                self.apply(e, f64::MIN);
             }
         }
         self.fold_unscored();

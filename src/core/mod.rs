@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod engine;
 pub mod error;
 pub mod event;
+pub mod explain;
 pub mod history;
 pub mod options;
 pub mod profile;

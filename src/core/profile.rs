@@ -221,6 +221,35 @@ impl Profile {
         }
     }
 
+    /// Drops entries holding non-finite numbers (possible only in a crafted
+    /// stored value) so ranking never sees NaN. Returns how many were dropped.
+    pub fn sanitize(&mut self) -> usize {
+        let before = self.len_all();
+        let ok = |d: &Decayed| d.value.is_finite() && d.at.is_finite();
+        self.categories.retain(|_, d| ok(d));
+        self.tags.retain(|_, d| ok(d));
+        self.items.retain(|_, d| ok(d));
+        self.seen.retain(|_, t| t.is_finite());
+        self.dismissed.retain(|_, t| t.is_finite());
+        let mut dropped = before - self.len_all();
+        let centroid_ok = self.centroid.as_ref().is_none_or(|c| {
+            c.weight.is_finite() && c.at.is_finite() && c.sum.iter().all(|x| x.is_finite())
+        });
+        if !centroid_ok {
+            self.centroid = None;
+            dropped += 1;
+        }
+        dropped
+    }
+
+    fn len_all(&self) -> usize {
+        self.categories.len()
+            + self.tags.len()
+            + self.items.len()
+            + self.seen.len()
+            + self.dismissed.len()
+    }
+
     /// The decayed affinity of a category at `now` (0 when unknown).
     pub fn category_affinity(&self, name: &str, now: f64, half_life_ms: f64) -> f64 {
         self.categories
@@ -317,6 +346,22 @@ mod tests {
     }
 
     #[test]
+    fn sanitize_drops_non_finite_entries() {
+        let mut p = Profile::default();
+        p.categories.insert("a".into(), Decayed::new(f64::NAN, 0.0));
+        p.categories.insert("b".into(), Decayed::new(1.0, 0.0));
+        p.seen.insert("x".into(), f64::INFINITY);
+        p.centroid = Some(Centroid {
+            sum: vec![f64::NAN],
+            weight: 1.0,
+            at: 0.0,
+        });
+        assert_eq!(p.sanitize(), 3);
+        assert_eq!(p.categories.len(), 1);
+        assert!(p.seen.is_empty() && p.centroid.is_none());
+    }
+
+    #[test]
     fn observe_marks_seen_and_dismissed() {
         let mut p = Profile::default();
         p.observe(&ev("x", EventKind::View, 5.0));
@@ -348,6 +393,46 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn profile_affinities_equal_the_eager_sum(
+            events in prop::collection::vec((0usize..4, 0usize..9, 0.0f64..1e5), 1..60),
+            extra in 0.0f64..1e5,
+        ) {
+            let items = [
+                ItemInput::new("a", &["X"]),
+                ItemInput::new("b", &["X", "Y"]),
+                ItemInput::new("c", &["Y"]),
+                ItemInput::new("d", &["Z", "X"]),
+            ];
+            let cat = Catalog::build(&items).unwrap();
+            let w = KindWeights::default();
+            let mut p = Profile::default();
+            let evs: Vec<Event> = events
+                .iter()
+                .map(|&(i, k, at)| Event {
+                    item: items[i].id.clone(),
+                    kind: EventKind::ALL[k],
+                    value: Some(3.0).filter(|_| matches!(EventKind::ALL[k], EventKind::Dwell | EventKind::Rate)),
+                    at,
+                    scored: false,
+                })
+                .collect();
+            for (e, &(i, _, _)) in evs.iter().zip(&events) {
+                p.fold(e, &cat, i as u32, &w, H);
+            }
+            let now = events.iter().map(|e| e.2).fold(0.0, f64::max) + extra;
+            for name in ["X", "Y", "Z"] {
+                let eager: f64 = evs
+                    .iter()
+                    .zip(&events)
+                    .filter(|(_, &(i, _, _))| items[i].categories.iter().any(|c| c == name))
+                    .map(|(e, _)| e.signal(&w) * decay_factor(now - e.at, H))
+                    .sum();
+                let lazy = p.category_affinity(name, now, H);
+                prop_assert!((lazy - eager).abs() <= 1e-9 * (1.0 + eager.abs()), "{name}: {lazy} vs {eager}");
+            }
+        }
+
         #[test]
         fn decay_is_monotone_non_increasing(v in 0.0f64..1e6, t1 in 0.0f64..1e6, dt in 0.0f64..1e6) {
             let d = Decayed::new(v, 0.0);

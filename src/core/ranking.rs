@@ -13,7 +13,8 @@
 //! * `freshness`: `2^(-age / freshnessHalfLifeDays)` of `published`, 1 for
 //!   future dates, 0 without `published`.
 //!
-//! With no history the personal components are 0, so the order falls back to
+//! Dismissed items and items whose own net signal is negative (disliked) are
+//! never returned. With no history the personal components are 0, so the order falls back to
 //! popularity, then freshness (its default weight is smaller). Ties are broken
 //! by catalogue index, so equal inputs give equal outputs. Further components
 //! (item-item neighbours, re-ranking) plug in through [`ScoreComponent`].
@@ -190,6 +191,9 @@ pub struct RankContext<'a> {
     pub liked: Vec<u32>,
     /// Per item: dismissed.
     pub dismissed: Vec<bool>,
+    /// Per item: the visitor's own net signal on it is negative (e.g. a
+    /// dislike outweighing a view). Such items are not recommended.
+    pub disliked: Vec<bool>,
     /// Per item: seen.
     pub seen: Vec<bool>,
     ln_max_popularity: f64,
@@ -281,6 +285,14 @@ impl<'a> RankContext<'a> {
             centroid,
             liked,
             dismissed: mark_ids(catalog, profile.dismissed.keys()),
+            disliked: mark_ids(
+                catalog,
+                profile
+                    .items
+                    .iter()
+                    .filter(|(_, d)| d.value_at(now_ms, h) < 0.0)
+                    .map(|(id, _)| id),
+            ),
             seen: mark_ids(catalog, profile.seen.keys()),
             ln_max_popularity: f64::from(catalog.max_popularity()).ln_1p(),
         }
@@ -470,7 +482,7 @@ pub fn recommend(
     });
     let mut scored: Vec<(f64, u32)> = pool
         .into_iter()
-        .filter(|&i| !ctx.dismissed[i as usize])
+        .filter(|&i| !ctx.dismissed[i as usize] && !ctx.disliked[i as usize])
         .filter(|&i| !(request.exclude_seen && ctx.seen[i as usize]))
         .filter(|&i| {
             wanted
@@ -498,64 +510,141 @@ pub fn recommend(
         .collect())
 }
 
-/// One human sentence explaining why item `idx` would be recommended.
-pub fn explain(ctx: &RankContext<'_>, idx: u32, extras: &[&dyn ScoreComponent]) -> String {
-    if ctx.dismissed[idx as usize] {
-        return "Not recommended: you dismissed this item.".to_string();
-    }
-    let reasons = ctx.reasons(idx, extras);
-    let mut interests: Vec<&str> = Vec::new();
-    let mut parts: Vec<String> = Vec::new();
-    let mut similar: Option<String> = None;
-    let (mut popular, mut fresh) = (false, false);
-    for r in &reasons {
-        match r {
-            Reason::Category { name, .. } | Reason::Tag { name, .. } => {
-                if interests.len() < 3 {
-                    interests.push(name);
-                }
-            }
-            Reason::SimilarToItem { id, .. } => {
-                if similar.is_none() {
-                    let label = ctx
-                        .catalog
-                        .index_of(id)
-                        .and_then(|i| ctx.catalog.title(i))
-                        .unwrap_or(id);
-                    similar = Some(format!("it is similar to \"{label}\", which you liked"));
-                }
-            }
-            Reason::Popular => popular = true,
-            Reason::Fresh => fresh = true,
-        }
-    }
-    if !interests.is_empty() {
-        parts.push(format!(
-            "you showed interest in {}",
-            join_and(&interests, " and ")
-        ));
-    }
-    parts.extend(similar);
-    if popular {
-        parts.push("it is popular".into());
-    }
-    if fresh {
-        parts.push("it is new".into());
-    }
-    if parts.is_empty() {
-        return "Recommended as a general pick: nothing in your recent activity points to it specifically."
-            .to_string();
-    }
-    format!("Recommended because {}.", join_and(&parts, ", and "))
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::catalog::ItemInput;
+    use crate::core::event::{Event, EventKind};
 
-fn join_and<S: AsRef<str>>(parts: &[S], last_sep: &str) -> String {
-    match parts {
-        [] => String::new(),
-        [one] => one.as_ref().to_string(),
-        [init @ .., last] => {
-            let head: Vec<&str> = init.iter().map(|s| s.as_ref()).collect();
-            format!("{}{last_sep}{}", head.join(", "), last.as_ref())
+    const NOW: f64 = 1_700_000_000_000.0;
+
+    fn catalog() -> Catalog {
+        let mut a = ItemInput::new("a", &["X", "Y"]);
+        a.popularity = Some(99.0);
+        a.published = Some(NOW);
+        let mut b = ItemInput::new("b", &["X"]);
+        b.popularity = Some(9.0);
+        b.published = Some(NOW - 30.0 * MS_PER_DAY);
+        let mut c = ItemInput::new("c", &[]);
+        c.tags = vec!["t".into()];
+        Catalog::build(&[a, b, c]).unwrap()
+    }
+
+    fn liked(p: &mut Profile, cat: &Catalog, id: &str, kind: EventKind) {
+        let e = Event {
+            item: id.into(),
+            kind,
+            value: None,
+            at: NOW,
+            scored: false,
+        };
+        let o = Options::default();
+        p.fold(
+            &e,
+            cat,
+            cat.index_of(id).unwrap(),
+            &o.event_weights,
+            o.half_life_ms(),
+        );
+    }
+
+    #[test]
+    fn components_are_normalised() {
+        let cat = catalog();
+        let o = Options::default();
+        let p = Profile::default();
+        let ctx = RankContext::new(&cat, &p, &o, NOW);
+        assert_eq!(ctx.popularity(0), 1.0);
+        assert!((ctx.popularity(1) - 10f64.ln() / 100f64.ln()).abs() < 1e-6);
+        assert_eq!(ctx.popularity(2), 0.0);
+        assert_eq!(ctx.freshness(0), 1.0);
+        assert!(
+            (ctx.freshness(1) - 0.5).abs() < 1e-12,
+            "one freshness half-life"
+        );
+        assert_eq!(ctx.freshness(2), 0.0);
+        assert_eq!(
+            (ctx.category(0), ctx.tag(2), ctx.vector(0)),
+            (0.0, 0.0, 0.0)
+        );
+    }
+
+    #[test]
+    fn strongest_category_is_one_and_dislikes_are_negative() {
+        let cat = catalog();
+        let o = Options::default();
+        let mut p = Profile::default();
+        liked(&mut p, &cat, "b", EventKind::Purchase); // X +8
+        liked(&mut p, &cat, "a", EventKind::Dislike); // X -4, Y -4
+        let ctx = RankContext::new(&cat, &p, &o, NOW);
+        let x = cat.categories().get("X").unwrap() as usize;
+        let y = cat.categories().get("Y").unwrap() as usize;
+        assert_eq!(ctx.category_affinity[x], 1.0);
+        assert_eq!(ctx.category_affinity[y], -1.0);
+        assert_eq!(ctx.category(1), 1.0);
+        assert_eq!(ctx.category(0), 0.0, "(1 - 1) / sqrt 2");
+    }
+
+    #[test]
+    fn reasons_order_and_thresholds() {
+        let cat = catalog();
+        let o = Options::default();
+        let mut p = Profile::default();
+        liked(&mut p, &cat, "b", EventKind::Like);
+        let ctx = RankContext::new(&cat, &p, &o, NOW);
+        let r = ctx.reasons(0, &[]);
+        assert_eq!(
+            r,
+            vec![
+                Reason::Category {
+                    name: "X".into(),
+                    weight: 0.707
+                },
+                Reason::Popular,
+                Reason::Fresh
+            ]
+        );
+        assert!(ctx.reasons(2, &[]).is_empty());
+    }
+
+    struct Boost(u32);
+    impl ScoreComponent for Boost {
+        fn score(&self, _: &RankContext<'_>, idx: u32) -> f64 {
+            if idx == self.0 {
+                10.0
+            } else {
+                0.0
+            }
         }
+        fn reasons(&self, ctx: &RankContext<'_>, idx: u32, out: &mut Vec<Reason>) {
+            if idx == self.0 {
+                out.push(Reason::SimilarToItem {
+                    id: ctx.catalog.id(0).into(),
+                    weight: 10.0,
+                });
+            }
+        }
+    }
+
+    #[test]
+    fn extra_components_add_scores_and_reasons() {
+        let cat = catalog();
+        let o = Options::default();
+        let p = Profile::default();
+        let ctx = RankContext::new(&cat, &p, &o, NOW);
+        let req = RecommendRequest::default();
+        let plain = recommend(&ctx, &req, &[]).unwrap();
+        assert_eq!(plain[0].id, "a");
+        let boosted = recommend(&ctx, &req, &[&Boost(2)]).unwrap();
+        assert_eq!(boosted[0].id, "c");
+        assert!(matches!(
+            boosted[0].reasons[0],
+            Reason::SimilarToItem { .. }
+        ));
+        let s = crate::core::explain::explain(&ctx, 2, &[&Boost(2)]);
+        assert_eq!(
+            s,
+            "Recommended because it is similar to \"a\", which you liked."
+        );
     }
 }

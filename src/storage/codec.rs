@@ -213,7 +213,38 @@ fn from_postcard<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
 
 /// Encodes the state record at the current version.
 pub fn encode_state(state: &PersistedState) -> Result<String, CodecError> {
-    encode_raw(RecordKind::State, STATE_VERSION, state)
+    encode_state_parts(
+        state.generation,
+        state.first_seq,
+        state.next_seq,
+        &state.profile,
+    )
+}
+
+/// Borrowed twin of [`PersistedState`] (same field order, so the same bytes):
+/// lets a flush encode the profile without cloning it.
+#[derive(Serialize)]
+struct StateRef<'a> {
+    generation: u64,
+    first_seq: u64,
+    next_seq: u64,
+    profile: &'a Profile,
+}
+
+/// Encodes a state record from its parts at the current version.
+pub fn encode_state_parts(
+    generation: u64,
+    first_seq: u64,
+    next_seq: u64,
+    profile: &Profile,
+) -> Result<String, CodecError> {
+    let state = StateRef {
+        generation,
+        first_seq,
+        next_seq,
+        profile,
+    };
+    encode_raw(RecordKind::State, STATE_VERSION, &state)
 }
 
 /// Decodes a state record of any readable version.
