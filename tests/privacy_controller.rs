@@ -472,3 +472,38 @@ fn bad_options_name_the_field() {
     );
     assert_eq!(DAY_MS, 86_400_000.0);
 }
+
+#[test]
+fn outcome_counts_only_clicks_on_recommendations_and_idle_calls_write_nothing() {
+    let origin = MemoryOrigin::new();
+    let opts = PrivacyOptions {
+        default_level: Level::Contribute,
+        questions: vec![lighttouch::privacy::report::QuestionKind::Outcome],
+        arms: vec!["control".into(), "personalised".into()],
+        ..options()
+    };
+    let (mut e, mut p) = open(&origin, 18, false, opts, NOW);
+    let recs = p.recommend(&e, &RecommendRequest::default(), NOW).unwrap();
+    let shown = recs[0].id.clone();
+    let not_shown = (0..30)
+        .map(|i| format!("item-{i:03}"))
+        .find(|id| !recs.iter().any(|r| &r.id == id))
+        .unwrap();
+    for k in 0..3 {
+        click(&mut p, &mut e, &shown, NOW + 1.0 + k as f64);
+    }
+    click(&mut p, &mut e, &not_shown, NOW + 5.0);
+    let input = p.report_input(&e, NOW + 6.0).unwrap();
+    assert_eq!(input.recommendation_clicks, 3);
+    let payload = p.preview_signal(&mut e, NOW + 7.0).payload.unwrap();
+    assert!(matches!(payload.question, lighttouch::privacy::Question::Outcome { arm } if arm < 2));
+    assert_eq!(payload.bits.len(), 4);
+
+    e.flush();
+    assert!(!e.has_pending_writes());
+    let _ = p.preview_signal(&mut e, NOW + 9.0);
+    assert!(
+        !e.has_pending_writes(),
+        "an idle preview must not dirty storage"
+    );
+}

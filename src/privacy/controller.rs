@@ -22,7 +22,10 @@ use super::report::{assign_arm, build_payload, describe, pick_question, ReportIn
 use super::rights::{self, Interest, InterestEditsComponent};
 use super::stored::{self, InterestEdits, PendingReport, SignalState, StoredPayload};
 use super::{EpochClock, Ledger, Payload, PrivacyError, Taxonomy};
-use crate::core::{Engine, EventError, EventInput, EventKind, Recommendation};
+use crate::core::{
+    Engine, EventError, EventInput, EventKind, RecommendError, RecommendRequest, Recommendation,
+    ScoreComponent,
+};
 
 /// Most recommended ids remembered (in memory) to count clicks on them.
 const MAX_RECOMMENDED: usize = 1000;
@@ -261,6 +264,23 @@ impl Privacy {
         self.recommended.extend(recs.iter().map(|r| r.id.clone()));
     }
 
+    /// `recommend` with the visitor's interest edits applied; remembers the
+    /// returned ids (in memory) for the `outcome` click count. The boundary
+    /// calls this instead of `Engine::recommend`.
+    pub fn recommend(
+        &mut self,
+        engine: &Engine,
+        request: &RecommendRequest,
+        now_ms: f64,
+    ) -> Result<Vec<Recommendation>, RecommendError> {
+        let component = self.ranking_component(engine);
+        let extras: Vec<&dyn ScoreComponent> =
+            component.iter().map(|c| c as &dyn ScoreComponent).collect();
+        let recs = engine.recommend_with(request, now_ms, &extras)?;
+        self.note_recommended(&recs);
+        Ok(recs)
+    }
+
     /// The ranking adjustment for blocked / added interests, to pass to
     /// `Engine::recommend_with` (`None` when there are no edits).
     pub fn ranking_component(&self, engine: &Engine) -> Option<InterestEditsComponent> {
@@ -389,6 +409,7 @@ impl Privacy {
         let Some(taxonomy) = self.taxonomy.as_ref() else {
             return;
         };
+        let before = self.signal.clone();
         let clock = match self.signal.clock {
             Some(c) => c,
             None => match EpochClock::random(self.options.epoch_days, &mut self.rng) {
@@ -403,30 +424,39 @@ impl Privacy {
             self.signal.arm = assign_arm(self.options.arms.len(), &mut self.rng).ok();
         }
         let epoch = clock.index(now_ms);
-        if self
+        let scheduled = self
             .signal
             .pending
             .as_ref()
-            .is_some_and(|p| p.epoch == epoch)
-            || self.signal.ledger.entries.iter().any(|e| e.epoch >= epoch)
-        {
-            self.save_signal(engine);
-            return;
+            .is_some_and(|p| p.epoch == epoch);
+        let reported = self.signal.ledger.entries.iter().any(|e| e.epoch >= epoch);
+        let built = scheduled
+            && self
+                .signal
+                .pending
+                .as_ref()
+                .is_some_and(|p| p.payload.is_some());
+        if reported && !built {
+            // Sent already (or charged elsewhere): nothing pending this epoch.
+            self.signal.pending = None;
+        } else if !scheduled && !reported {
+            self.signal.pending = pick_question(
+                &self.options.questions,
+                taxonomy,
+                self.signal.arm,
+                &mut self.rng,
+            )
+            .ok()
+            .map(|q| PendingReport {
+                epoch,
+                question: q.into(),
+                send_after_ms: clock.random_send_time(epoch, now_ms, &mut self.rng),
+                payload: None,
+            });
         }
-        self.signal.pending = pick_question(
-            &self.options.questions,
-            taxonomy,
-            self.signal.arm,
-            &mut self.rng,
-        )
-        .ok()
-        .map(|q| PendingReport {
-            epoch,
-            question: q.into(),
-            send_after_ms: clock.random_send_time(epoch, now_ms, &mut self.rng),
-            payload: None,
-        });
-        self.save_signal(engine);
+        if self.signal != before {
+            self.save_signal(engine);
+        }
     }
 
     /// Merges the ledger another tab may have stored into ours (union of
