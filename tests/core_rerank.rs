@@ -144,6 +144,13 @@ fn exploration_fills_exactly_the_share_deterministically_per_seed() {
             assert_eq!(got[0].id, "a0", "the first slot is not explored");
         }
         assert_eq!(e.recommend(&r, NOW).unwrap(), got, "same seed, same result");
+        for x in explored(&got) {
+            let json = serde_json::to_string(&x.reasons[0]).unwrap();
+            assert!(
+                json.starts_with(r#"{"kind":"exploration","category":""#),
+                "{json}"
+            );
+        }
     }
     // Without a seed the default seed keeps recommend deterministic.
     let mut r = req(10);
@@ -491,6 +498,7 @@ fn arb_case() -> impl Strategy<Value = Case> {
 #[derive(Debug, Clone)]
 struct RequestSpec {
     k: usize,
+    candidates: Option<Vec<usize>>,
     exclude: Option<Vec<usize>>,
     allow: Option<Vec<usize>>,
     categories: Option<Vec<u8>>,
@@ -503,7 +511,10 @@ struct RequestSpec {
 
 fn arb_request() -> impl Strategy<Value = RequestSpec> {
     (
-        1usize..40,
+        (
+            1usize..40,
+            prop::option::of(prop::collection::vec(0usize..40, 0..30)),
+        ),
         prop::option::of(prop::collection::vec(0usize..45, 0..10)),
         prop::option::of(prop::collection::vec(0usize..45, 0..25)),
         prop::option::of(prop::collection::vec(0u8..5, 0..3)),
@@ -514,9 +525,20 @@ fn arb_request() -> impl Strategy<Value = RequestSpec> {
         any::<u64>(),
     )
         .prop_map(
-            |(k, exclude, allow, categories, seen, lambda, max_per_category, exploration, seed)| {
+            |(
+                (k, candidates),
+                exclude,
+                allow,
+                categories,
+                seen,
+                lambda,
+                max_per_category,
+                exploration,
+                seed,
+            )| {
                 RequestSpec {
                     k,
+                    candidates,
                     exclude,
                     allow,
                     categories,
@@ -567,7 +589,7 @@ proptest! {
             spec.seen.as_ref().map(|v| v.iter().map(|&k| EventKind::ALL[k]).collect());
         let r = RecommendRequest {
             k: spec.k,
-            candidates: None,
+            candidates: spec.candidates.as_ref().map(|v| v.iter().map(|&i| id(i % n)).collect()),
             categories: spec.categories.as_ref().map(|v| v.iter().map(|&c| CATS[c as usize].to_string()).collect()),
             exclude_seen: kinds.as_ref().map_or(ExcludeSeen::from(true), |k| ExcludeSeen::kinds(k)),
             exclude: spec.exclude.as_ref().map(|v| v.iter().map(|&i| id(i)).collect()),
@@ -600,6 +622,7 @@ proptest! {
                     Some(ks) => seen_kinds.iter().any(|k| ks.contains(k)),
                 };
                 if seen_blocked { return false; }
+                if r.candidates.as_ref().is_some_and(|x| !x.contains(&s)) { return false; }
                 if r.exclude.as_ref().is_some_and(|x| x.contains(&s)) { return false; }
                 if r.allow.as_ref().is_some_and(|x| !x.contains(&s)) { return false; }
                 if let Some(cs) = &r.categories {
