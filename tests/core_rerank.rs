@@ -482,6 +482,16 @@ fn another_tab_sees_the_impressions_after_a_merge() {
     b.flush(); // merges a's write
     assert_eq!(b.impressions().unengaged("a0", NOW, DAY), 1);
     assert_eq!(b.history().len(), 1);
+    // Both tabs record impressions before flushing: neither loses its own.
+    a.record_impressions(&strings(&["b0"]), NOW).unwrap();
+    b.record_impressions(&strings(&["c0"]), NOW).unwrap();
+    a.flush();
+    b.flush();
+    assert_eq!(b.impressions().unengaged("b0", NOW, DAY), 1);
+    assert_eq!(b.impressions().unengaged("c0", NOW, DAY), 1);
+    let reopened = Engine::open(Box::new(origin.store("shop")), Options::default(), NOW);
+    assert_eq!(reopened.impressions(), b.impressions());
+    assert_eq!(reopened.impressions().items.len(), 3);
 }
 
 type Case = (Vec<Vec<u8>>, Vec<(usize, usize)>, Vec<usize>, RequestSpec);
