@@ -376,6 +376,22 @@ fn exclude_seen_per_kind() {
         serde_json::from_str(r#"{"k":13,"excludeSeen":["purchase","dismiss"]}"#).unwrap();
     let got = e.recommend(&r, NOW).unwrap();
     assert!(ids(&got).contains(&"a0") && !ids(&got).contains(&"a1"));
+    let json = serde_json::to_value(e.export_data()).unwrap();
+    assert_eq!(
+        json["profile"]["seenKinds"]["a1"],
+        serde_json::json!(["purchase"])
+    );
+    // The kinds survive a reopen (state record v2).
+    let origin = MemoryOrigin::new();
+    let mut p = Engine::open(Box::new(origin.store("k")), Options::default(), NOW);
+    p.record(EventInput::new("a0", EventKind::View), NOW)
+        .unwrap();
+    p.record(EventInput::new("a0", EventKind::Purchase), NOW)
+        .unwrap();
+    p.flush();
+    let q = Engine::open(Box::new(origin.store("k")), Options::default(), NOW);
+    let kinds: Vec<EventKind> = q.profile().seen_kinds_of("a0").kinds().collect();
+    assert_eq!(kinds, [EventKind::View, EventKind::Purchase]);
 }
 
 #[test]

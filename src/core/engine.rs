@@ -225,7 +225,8 @@ impl Engine {
         self.persist.mark_events_from(seq);
     }
 
-    /// The top `request.k` items, best first.
+    /// The top `request.k` items, best first, after the request's filters,
+    /// frequency capping, diversity and exploration (`docs/ranking-rules.md`).
     pub fn recommend(
         &self,
         request: &RecommendRequest,
