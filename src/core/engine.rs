@@ -229,7 +229,8 @@ impl Engine {
         self.persist.mark_events_from(seq);
     }
 
-    /// The top `request.k` items, best first.
+    /// The top `request.k` items, best first, after the request's filters,
+    /// frequency capping, diversity and exploration (`docs/ranking-rules.md`).
     pub fn recommend(
         &self,
         request: &RecommendRequest,
@@ -294,10 +295,16 @@ impl Engine {
         }
     }
 
-    /// (Re)reads the impression counters from the extras (after open or a
-    /// merge with another tab); unreadable counters start empty.
+    /// Reads the impression counters from the extras (on open).
     fn load_impressions(&mut self) {
-        self.impressions = match self.persist.extra(IMPRESSIONS_EXTRA) {
+        let stored = self.persist.extra(IMPRESSIONS_EXTRA).map(str::to_string);
+        self.impressions = self.decode_impressions(stored.as_deref());
+    }
+
+    /// Decodes stored impression counters; unreadable ones are reported in
+    /// `status().lastError` and start empty.
+    fn decode_impressions(&mut self, stored: Option<&str>) -> Impressions {
+        match stored {
             None => Impressions::default(),
             Some(v) => match codec::decode_impressions(v) {
                 Ok(mut imp) => {
@@ -314,7 +321,7 @@ impl Engine {
                     Impressions::default()
                 }
             },
-        };
+        }
     }
 
     /// The prepared ranking tables at `now_ms` (for extra components).
@@ -453,6 +460,10 @@ impl Engine {
             .cloned()
             .collect();
         let dirty_extras = self.persist.dirty_extras();
+        let ours_impressions = dirty_extras
+            .contains(IMPRESSIONS_EXTRA)
+            .then(|| self.impressions.clone());
+        let theirs_impressions = remote.extras.get(IMPRESSIONS_EXTRA).cloned();
         let extras = self.persist.merge_extras(&remote.extras);
         let theirs: HashSet<EventKey> = remote.events.iter().map(event_key).collect();
         self.persist.adopt(&remote);
@@ -472,7 +483,13 @@ impl Engine {
         self.fold_unscored();
         self.history
             .trim_front(self.options.max_events as usize, f64::MIN);
-        self.load_impressions();
+        // Impressions: take theirs, then max-merge ours in if we had changes.
+        self.impressions = self.decode_impressions(theirs_impressions.as_deref());
+        if let Some(ours) = ours_impressions {
+            self.impressions
+                .merge_from(&ours, self.options.impression_memory_ms());
+            self.store_impressions();
+        }
     }
 
     /// Full retention pass (count and age) as of `now_ms`.
