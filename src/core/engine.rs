@@ -46,13 +46,14 @@ use super::error::{CatalogError, EventError, RecommendError};
 use super::event::{Event, EventInput};
 use super::explain;
 use super::history::History;
-use super::impressions::{self, Impressions};
+use super::impressions::{is_capped, Impressions};
 use super::options::Options;
 use super::profile::Profile;
-use super::ranking::{self, RankContext, RecommendRequest, Recommendation, ScoreComponent};
+use super::ranking::{RankContext, RecommendRequest, Recommendation, ScoreComponent};
 use super::rerank;
 use crate::model::component::NeighbourComponent;
 use crate::model::{LoadedModel, ModelError, ModelSummary};
+use crate::storage::codec;
 use crate::storage::persist::{Persist, StateFound};
 use crate::storage::{Store, StoreError};
 
@@ -81,7 +82,10 @@ pub struct ExportData {
     pub events: Vec<Event>,
     /// The decayed aggregates (values with their reference times).
     pub profile: Profile,
-    /// Values other modules stored through the engine.
+    /// Impression counters (frequency capping, exploration).
+    pub impressions: Impressions,
+    /// Values other modules stored through the engine (verbatim; the
+    /// impression counters are stored encoded under `impressions`).
     pub extras: BTreeMap<String, String>,
     /// Storage status.
     pub status: Status,
@@ -96,9 +100,16 @@ pub struct Engine {
     history: History,
     profile: Profile,
     persist: Persist,
-    /// The item-item model set with `set_model` (model/rerank logic lives in `crate::model`).
+    impressions: Impressions,
+    /// Whether history and profile are written to storage (`false` at the
+    /// privacy levels `session` and `off`; see `privacy::controller`).
+    store_history: bool,
+    /// The item-item model set with `set_model` (its logic lives in `crate::model`).
     model: Option<LoadedModel>,
 }
+
+/// Extra name under which the impression counters are stored.
+pub const IMPRESSIONS_EXTRA: &str = "impressions";
 
 type EventKey = (String, u8, u64, Option<u64>);
 
@@ -132,11 +143,14 @@ impl Engine {
             history: History::from_parts(loaded.events, loaded.first_seq),
             profile: loaded.state.profile,
             persist,
+            impressions: Impressions::default(),
+            store_history: true,
             model: None,
         };
         if let Some(e) = options_error {
             engine.persist.note_error(e);
         }
+        engine.load_impressions();
         engine.enforce_retention(now_ms);
         engine
     }
@@ -186,6 +200,12 @@ impl Engine {
     /// not kept raw.
     pub fn record(&mut self, event: EventInput, now_ms: f64) -> Result<(), EventError> {
         let event = event.validate(now_ms)?;
+        if self
+            .impressions
+            .observe(&event, &self.catalog, self.options.impression_memory_ms())
+        {
+            self.store_impressions();
+        }
         let cutoff = now_ms - self.options.retention_ms();
         self.apply(event, cutoff);
         if self
@@ -217,31 +237,17 @@ impl Engine {
         self.persist.mark_events_from(seq);
     }
 
-    /// The top `request.k` items, best first (with the neighbour component
-    /// when a model is set).
+    /// The top `request.k` items, best first, after the request's filters,
+    /// frequency capping, diversity and exploration (`docs/ranking-rules.md`).
     pub fn recommend(
         &self,
         request: &RecommendRequest,
         now_ms: f64,
     ) -> Result<Vec<Recommendation>, RecommendError> {
-        let component = self.neighbour_component(now_ms);
-        let extras: Vec<&dyn ScoreComponent> =
-            component.iter().map(|c| c as &dyn ScoreComponent).collect();
-        let history: Vec<&Event> = self.history.iter().collect();
-        let impressions = Impressions::decode(self.get_extra(impressions::EXTRA_NAME));
-        let input = rerank::RerankInput {
-            history: &history,
-            impressions: &impressions,
-        };
-        rerank::recommend(&self.rank_context(now_ms), request, &extras, &input)
-    }
-
-    /// Records that `ids` were shown to the visitor at `now_ms` (for
-    /// frequency capping and exploration). Ids need not be in the catalogue.
-    pub fn record_impressions(&mut self, ids: &[String], now_ms: f64) -> Result<(), StoreError> {
-        let mut impressions = Impressions::decode(self.get_extra(impressions::EXTRA_NAME));
-        impressions.record(ids.iter().map(String::as_str), now_ms);
-        self.put_extra(impressions::EXTRA_NAME, impressions.encode())
+        match self.neighbour_component(now_ms) {
+            Some(c) => self.recommend_with(request, now_ms, &[&c]),
+            None => self.recommend_with(request, now_ms, &[]),
+        }
     }
 
     /// Installs an item-item model (see `model::format`). The bytes are
@@ -265,6 +271,7 @@ impl Engine {
         self.model = None;
     }
 
+    /// The neighbour component for a request at `now_ms`, when a model is set.
     fn neighbour_component(&self, now_ms: f64) -> Option<NeighbourComponent> {
         let model = self.model.as_ref()?;
         Some(NeighbourComponent::new(
@@ -285,7 +292,81 @@ impl Engine {
         extras: &[&dyn ScoreComponent],
     ) -> Result<Vec<Recommendation>, RecommendError> {
         let ctx = self.rank_context(now_ms);
-        ranking::recommend(&ctx, request, extras)
+        rerank::rank(&ctx, request, extras, Some(&self.impressions))
+    }
+
+    /// Records that `ids` were shown to the visitor at `now_ms` (call it with
+    /// the ids actually rendered). Feeds frequency capping (an item shown
+    /// `impressionCap` times without engagement sinks) and the per-category
+    /// click-through that exploration samples from. Duplicates in one call
+    /// count once; ids need not be in the catalogue. On error (an empty or
+    /// over-long id, more than 1000 ids) nothing is recorded. Returns how many
+    /// distinct items were recorded. Persisted on the next flush.
+    pub fn record_impressions(&mut self, ids: &[String], now_ms: f64) -> Result<usize, EventError> {
+        let memory = self.options.impression_memory_ms();
+        let n = self
+            .impressions
+            .record(ids, &self.catalog, now_ms, memory)?;
+        self.impressions.retain(now_ms, memory);
+        self.store_impressions();
+        Ok(n)
+    }
+
+    /// The impression counters.
+    pub fn impressions(&self) -> &Impressions {
+        &self.impressions
+    }
+
+    /// Forgets the impressions of one item (for a visitor's "forget this
+    /// item"); the per-category counts stay.
+    pub fn forget_item_impressions(&mut self, id: &str) {
+        if self.impressions.remove_item(id) {
+            self.store_impressions();
+        }
+    }
+
+    fn store_impressions(&mut self) {
+        let stored = if self.impressions == Impressions::default() {
+            self.persist.set_extra(IMPRESSIONS_EXTRA, None)
+        } else {
+            match codec::encode_impressions(&self.impressions) {
+                Ok(v) => self.persist.set_extra(IMPRESSIONS_EXTRA, Some(v)),
+                Err(e) => Err(StoreError::Other(e.to_string())),
+            }
+        };
+        if let Err(e) = stored {
+            self.persist
+                .note_error(format!("could not store impressions ({e})"));
+        }
+    }
+
+    /// Reads the impression counters from the extras (on open).
+    fn load_impressions(&mut self) {
+        let stored = self.persist.extra(IMPRESSIONS_EXTRA).map(str::to_string);
+        self.impressions = self.decode_impressions(stored.as_deref());
+    }
+
+    /// Decodes stored impression counters; unreadable ones are reported in
+    /// `status().lastError` and start empty.
+    fn decode_impressions(&mut self, stored: Option<&str>) -> Impressions {
+        match stored {
+            None => Impressions::default(),
+            Some(v) => match codec::decode_impressions(v) {
+                Ok(mut imp) => {
+                    if imp.sanitize() > 0 {
+                        self.persist
+                            .note_error("stored impressions held invalid numbers".into());
+                    }
+                    imp
+                }
+                Err(e) => {
+                    self.persist.note_error(format!(
+                        "stored impressions unreadable ({e}); starting empty"
+                    ));
+                    Impressions::default()
+                }
+            },
+        }
     }
 
     /// The prepared ranking tables at `now_ms` (for extra components).
@@ -312,7 +393,18 @@ impl Engine {
             .catalog
             .index_of(id)
             .ok_or_else(|| RecommendError::UnknownItem { id: id.to_string() })?;
-        Ok(explain::explain(&self.rank_context(now_ms), idx, extras))
+        let text = explain::explain(&self.rank_context(now_ms), idx, extras);
+        let (cap, memory) = (
+            self.options.impression_cap,
+            self.options.impression_memory_ms(),
+        );
+        let shown = self.impressions.unengaged(id, now_ms, memory);
+        if is_capped(shown, cap) && !text.starts_with("Not recommended") {
+            return Ok(format!(
+                "{text} It was shown {shown} times without engagement, so it ranks below other items for now."
+            ));
+        }
+        Ok(text)
     }
 
     /// Storage health.
@@ -331,18 +423,20 @@ impl Engine {
             options: self.options.clone(),
             events: self.history.iter().cloned().collect(),
             profile: self.profile.clone(),
+            impressions: self.impressions.clone(),
             extras: self.persist.extras().clone(),
             status: self.status(),
             stored_keys: self.persist.stored_keys(),
         }
     }
 
-    /// Erases every key of the namespace and resets history, profile and
-    /// extras (the catalogue and options stay).
+    /// Erases every key of the namespace and resets history, profile,
+    /// impressions and extras (the catalogue and options stay).
     pub fn forget(&mut self) {
         self.persist.forget();
         self.history = History::default();
         self.profile = Profile::default();
+        self.impressions = Impressions::default();
     }
 
     /// Whether a flush has something to write.
@@ -362,6 +456,15 @@ impl Engine {
             self.enforce_retention(now);
         }
         if !self.persist.is_dirty() {
+            return;
+        }
+        if !self.store_history {
+            // Privacy level without persisted history: erase any stored
+            // history and profile, write only the extras.
+            if let Err(e) = self.persist.write_extras_only() {
+                self.persist
+                    .enter_memory_mode(format!("could not write ({e}); working in memory"));
+            }
             return;
         }
         if self.persist.remote_changed() {
@@ -405,6 +508,10 @@ impl Engine {
             .cloned()
             .collect();
         let dirty_extras = self.persist.dirty_extras();
+        let ours_impressions = dirty_extras
+            .contains(IMPRESSIONS_EXTRA)
+            .then(|| self.impressions.clone());
+        let theirs_impressions = remote.extras.get(IMPRESSIONS_EXTRA).cloned();
         let extras = self.persist.merge_extras(&remote.extras);
         let theirs: HashSet<EventKey> = remote.events.iter().map(event_key).collect();
         self.persist.adopt(&remote);
@@ -424,6 +531,13 @@ impl Engine {
         self.fold_unscored();
         self.history
             .trim_front(self.options.max_events as usize, f64::MIN);
+        // Impressions: take theirs, then max-merge ours in if we had changes.
+        self.impressions = self.decode_impressions(theirs_impressions.as_deref());
+        if let Some(ours) = ours_impressions {
+            self.impressions
+                .merge_from(&ours, self.options.impression_memory_ms());
+            self.store_impressions();
+        }
     }
 
     /// Full retention pass (count and age) as of `now_ms`.
@@ -470,5 +584,59 @@ impl Engine {
     /// The options in force.
     pub fn options(&self) -> &Options {
         &self.options
+    }
+}
+
+// ---- Hooks for the privacy controller (`crate::privacy::controller`) ----
+// Kept apart from the engine proper: the level dial decides whether history
+// is stored at all, and the visitor's rights need to edit history/profile.
+impl Engine {
+    /// Whether history and profile are written to storage. Turning it off
+    /// erases the stored history and profile at the next flush (extras stay);
+    /// turning it on again writes the in-memory history at the next flush.
+    pub fn set_history_storage(&mut self, store: bool) {
+        if store == self.store_history {
+            return;
+        }
+        self.store_history = store;
+        self.persist.mark_all_events(self.history.first_seq());
+    }
+
+    /// Whether history and profile are written to storage.
+    pub fn history_storage(&self) -> bool {
+        self.store_history
+    }
+
+    /// Drops the in-memory history and profile without touching storage
+    /// (the next flush writes whatever the storage mode says).
+    pub fn clear_memory(&mut self) {
+        self.history = History::default();
+        self.profile = Profile::default();
+        self.persist.mark_all_events(0);
+    }
+
+    /// Mutable access to the profile and history for the visitor's rights
+    /// (`forgetItem`); call [`Engine::history_rewritten`] afterwards.
+    pub fn privacy_parts_mut(&mut self) -> (&Catalog, &Options, &mut History, &mut Profile) {
+        (
+            &self.catalog,
+            &self.options,
+            &mut self.history,
+            &mut self.profile,
+        )
+    }
+
+    /// Marks the stored history from sequence `from_seq` on (and the profile)
+    /// for rewriting after an edit through [`Engine::privacy_parts_mut`].
+    pub fn history_rewritten(&mut self, from_seq: u64) {
+        self.persist.mark_events_from(from_seq);
+    }
+
+    /// Reads one extra value straight from the store, bypassing this
+    /// instance's cache: another tab may have written it (the budget ledger
+    /// is re-read this way before a report is charged). `None` when absent
+    /// or unreadable.
+    pub fn read_stored_extra(&self, name: &str) -> Option<String> {
+        self.persist.read().ok()?.extras.get(name).cloned()
     }
 }

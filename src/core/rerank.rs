@@ -1,391 +1,476 @@
-//! Re-ranking and rules on top of the scored list (`recommend` options):
-//! hard filters (`exclude`, `excludeSeenKinds`), frequency capping (items
-//! shown `maxImpressions` times without engagement sink below the rest),
-//! diversity (maximal marginal relevance over categories, or a per-category
-//! cap) and exploration (a share of slots given to categories drawn by
-//! Thompson sampling on the visitor's own per-category engagement rate).
+//! From scores to the returned list: hard filters, frequency capping,
+//! diversity and exploration. Applies to whatever score components are
+//! present (the v1 components plus any [`ScoreComponent`], e.g. item-item
+//! neighbours).
 //!
-//! Order of application: filters, frequency cap, diversity, exploration.
-//! Without any of these options (and no recorded impressions) the scored
-//! list is returned untouched.
+//! Pipeline for one request:
+//!
+//! 1. **Pool**: `candidates` (each must be in the catalogue) or the whole
+//!    catalogue.
+//! 2. **Hard filters** (never relaxed): dismissed and disliked items,
+//!    `excludeSeen` (any seen item, none, or items with an event of the given
+//!    kinds), `exclude`, `allow`/`only`, `categories`.
+//! 3. **Scores**: the sum of the components, then frequency capping: each
+//!    unengaged impression multiplies a positive score by 0.7 (a negative one
+//!    loses the same share of its magnitude); an item with `impressionCap`
+//!    unengaged impressions is *capped*: it is ranked after every non-capped
+//!    candidate, whatever its score (see [`super::impressions`]).
+//! 4. **Selection** of `n = min(k, pool)` slots, non-capped items first:
+//!    * without diversity and exploration: the top `n` by score;
+//!    * `diversity.maxPerCategory`: items that would exceed the cap for one of
+//!      their categories are skipped (a hard limit: fewer items may return);
+//!    * `diversity.lambda`: maximal marginal relevance (Carbonell & Goldstein
+//!      1998), computed lazily with an upper-bound cut so only the few items
+//!      that can still win are compared;
+//!    * `exploration`: `round(n * share)` slots, at seeded random positions
+//!      (never the first slot unless all are), are filled by Thompson
+//!      sampling: one Beta(clicks + 1, impressions − clicks + 1) draw per
+//!      category present in the remaining pool (uniform for categories never
+//!      shown), and the best remaining item of the winning category. These
+//!      items carry a `{kind: "exploration", category}` reason first.
+//!
+//! Ties are broken by catalogue index and all randomness comes from the
+//! request's `seed` (or a fixed default), so equal inputs give equal outputs.
+//!
+//! The reported `score` is the relevance after the impression penalty; the
+//! returned order is the re-ranked order, which diversity, exploration and
+//! capping may make differ from the order of the scores.
 
-use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
 
+use super::bandit::{Rng, DEFAULT_SEED};
+use super::catalog::Catalog;
 use super::error::RecommendError;
-use super::event::Event;
-use super::impressions::Impressions;
-use super::ranking::{self, RankContext, RecommendRequest, Recommendation, ScoreComponent, MAX_K};
+use super::impressions::{is_capped, penalised, Impressions};
+use super::ranking::{RankContext, Reason, Recommendation, ScoreComponent};
+use super::request::RecommendRequest;
 
-/// Diversity options.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct Diversity {
-    /// At most this many results sharing a category (0 = no cap; default 0).
-    pub max_per_category: u32,
-    /// Maximal marginal relevance trade-off in `0..=1`: 1 = relevance only
-    /// (default), lower values penalise category overlap with items already chosen.
-    pub lambda: f64,
+/// Weight of tag overlap relative to category overlap and vector cosine in
+/// the diversity similarity.
+const TAG_SIMILARITY_WEIGHT: f64 = 0.5;
+
+/// One scored candidate.
+#[derive(Debug, Clone, Copy)]
+struct Scored {
+    capped: bool,
+    score: f64,
+    idx: u32,
 }
 
-impl Default for Diversity {
-    fn default() -> Self {
-        Diversity {
-            max_per_category: 0,
-            lambda: 1.0,
-        }
-    }
+fn order(a: &Scored, b: &Scored) -> Ordering {
+    a.capped
+        .cmp(&b.capped)
+        .then(b.score.total_cmp(&a.score))
+        .then(a.idx.cmp(&b.idx))
 }
 
-/// Exploration options.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct Exploration {
-    /// Share of the `k` slots (rounded) given to exploration, `0..=0.5` (default 0).
-    pub share: f64,
-    /// Seed of the sampling (default: derived from the request time). Fix it for reproducible tests.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub seed: Option<u64>,
-}
-
-/// Frequency capping options.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct FrequencyCap {
-    /// Impressions without engagement after which an item sinks below every
-    /// other candidate (default 3; 0 = off).
-    pub max_impressions: u32,
-}
-
-impl Default for FrequencyCap {
-    fn default() -> Self {
-        FrequencyCap { max_impressions: 3 }
-    }
-}
-
-fn invalid(field: &str, reason: String) -> RecommendError {
-    RecommendError::InvalidField {
-        field: field.to_string(),
-        reason,
-    }
-}
-
-/// Checks the re-ranking fields of `request`.
-pub fn validate(request: &RecommendRequest) -> Result<(), RecommendError> {
-    if let Some(d) = &request.diversity {
-        if !(d.lambda.is_finite() && (0.0..=1.0).contains(&d.lambda)) {
-            return Err(invalid(
-                "diversity.lambda",
-                format!("must be in 0..=1, got {}", d.lambda),
-            ));
-        }
-    }
-    if let Some(e) = &request.exploration {
-        if !(e.share.is_finite() && (0.0..=0.5).contains(&e.share)) {
-            return Err(invalid(
-                "exploration.share",
-                format!("must be in 0..=0.5, got {}", e.share),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// What re-ranking needs besides the ranking context.
-pub struct RerankInput<'a> {
-    /// The raw history, oldest first.
-    pub history: &'a [&'a Event],
-    /// Recorded impressions.
-    pub impressions: &'a Impressions,
-}
-
-/// Scores, filters and re-ranks.
-pub fn recommend(
+/// Ranks for `request` with the given extra components and, when present,
+/// the visitor's impressions (frequency capping and exploration priors).
+pub fn rank(
     ctx: &RankContext<'_>,
     request: &RecommendRequest,
     extras: &[&dyn ScoreComponent],
-    input: &RerankInput<'_>,
+    impressions: Option<&Impressions>,
 ) -> Result<Vec<Recommendation>, RecommendError> {
-    validate(request)?;
-    let k = request.k;
-    if k == 0 || k > MAX_K {
-        return Err(RecommendError::InvalidK { k, max: MAX_K });
-    }
-    let capped = capped_items(input, request.frequency_cap.max_impressions);
-    let diversify = request
-        .diversity
-        .as_ref()
-        .is_some_and(|d| d.max_per_category > 0 || d.lambda < 1.0);
-    let explore = request
-        .exploration
-        .as_ref()
-        .is_some_and(|e| (e.share * k as f64).round() >= 1.0);
-    let plain =
-        request.exclude.is_none() && request.exclude_seen_kinds.is_none() && capped.is_empty();
-    if plain && !diversify && !explore {
-        return ranking::recommend(ctx, request, extras);
-    }
-    let mut inner = request.clone();
-    let excluded = request.exclude.as_ref().map_or(0, Vec::len);
-    inner.k = (k * 5)
-        .max(k + 50)
-        .saturating_add(excluded + capped.len())
-        .min(MAX_K.max(k));
-    if request.exclude_seen_kinds.is_some() {
-        inner.exclude_seen = false;
-    }
-    let mut pool = ranking::recommend(ctx, &inner, extras)?;
-    if let Some(ids) = &request.exclude {
-        pool.retain(|r| !ids.contains(&r.id));
-    }
-    if let Some(kinds) = &request.exclude_seen_kinds {
-        pool.retain(|r| {
-            !input
-                .history
-                .iter()
-                .any(|e| e.item == r.id && kinds.contains(&e.kind))
-        });
-    }
-    if !capped.is_empty() {
-        let (fresh, sunk): (Vec<_>, Vec<_>) = pool
-            .into_iter()
-            .partition(|r| !capped.contains(&r.id.as_str()));
-        pool = fresh.into_iter().chain(sunk).collect();
-    }
-    let categories = |r: &Recommendation| -> Vec<u32> {
-        ctx.catalog
-            .index_of(&r.id)
-            .map(|i| ctx.catalog.categories_of(i).to_vec())
-            .unwrap_or_default()
-    };
-    let cats: Vec<Vec<u32>> = pool.iter().map(categories).collect();
-    let order = match &request.diversity {
-        Some(d) if diversify => diversify_order(&pool, &cats, d, k),
-        _ => (0..pool.len().min(k)).collect(),
-    };
-    let mut chosen: Vec<usize> = order;
-    if let (Some(e), true) = (&request.exploration, explore) {
-        let slots = ((e.share * k as f64).round() as usize).min(chosen.len());
-        let seed = e.seed.unwrap_or_else(|| ctx.now_ms.to_bits());
-        let stats = category_stats(ctx, input);
-        explore_slots(&mut chosen, &cats, &stats, slots, k, seed);
-    }
-    let mut taken: Vec<Option<Recommendation>> = pool.into_iter().map(Some).collect();
-    Ok(chosen.into_iter().filter_map(|i| taken[i].take()).collect())
-}
-
-/// Ids shown `max` times or more without engagement since their first impression.
-fn capped_items<'a>(input: &'a RerankInput<'_>, max: u32) -> Vec<&'a str> {
-    if max == 0 {
-        return Vec::new();
-    }
-    input
-        .impressions
-        .items
-        .iter()
-        .filter(|s| s.count >= max)
-        .filter(|s| {
-            !input
-                .history
-                .iter()
-                .any(|e| e.item == s.id && e.at >= s.first_ms && Impressions::is_engagement(e))
+    request.validate()?;
+    let pool = pool(ctx.catalog, request)?;
+    let allowed = hard_filter(ctx, request);
+    let unengaged = unengaged_by_index(ctx, impressions);
+    let cap = ctx.options.impression_cap;
+    let mut scored: Vec<Scored> = pool
+        .into_iter()
+        .filter(|&i| allowed[i as usize])
+        .map(|i| {
+            let raw = ctx.base_score(i) + extras.iter().map(|e| e.score(ctx, i)).sum::<f64>();
+            let n = unengaged.as_ref().map_or(0, |u| u[i as usize]);
+            Scored {
+                capped: is_capped(n, cap),
+                score: penalised(raw, n, cap),
+                idx: i,
+            }
         })
-        .map(|s| s.id.as_str())
-        .collect()
+        .collect();
+    let n_out = request.k.min(scored.len());
+    let explored = (n_out as f64 * request.exploration).round() as usize;
+    let picks: Vec<(usize, Option<Reason>)> = if explored == 0 && request.diversity.is_none() {
+        if scored.len() > n_out && n_out > 0 {
+            scored.select_nth_unstable_by(n_out - 1, order);
+            scored.truncate(n_out);
+        }
+        scored.sort_by(order);
+        (0..scored.len()).map(|j| (j, None)).collect()
+    } else {
+        scored.sort_by(order);
+        let mut sel = Selector::new(ctx, &scored, request, impressions);
+        sel.run(n_out, explored, request.seed.unwrap_or(DEFAULT_SEED))
+    };
+    Ok(picks
+        .into_iter()
+        .map(|(j, explore)| {
+            let s = scored[j];
+            let mut reasons = ctx.reasons(s.idx, extras);
+            if let Some(r) = explore {
+                reasons.insert(0, r);
+            }
+            Recommendation {
+                id: ctx.catalog.id(s.idx).to_string(),
+                score: s.score,
+                reasons,
+            }
+        })
+        .collect())
 }
 
-/// Greedy selection of `k` pool positions: per-category cap, then MMR with
-/// Jaccard overlap of categories. Positions that break the cap fill the end
-/// only if nothing else is left.
-fn diversify_order(
-    pool: &[Recommendation],
-    cats: &[Vec<u32>],
-    d: &Diversity,
-    k: usize,
-) -> Vec<usize> {
-    let max_score = pool.iter().map(|r| r.score).fold(f64::MIN, f64::max);
-    let min_score = pool.iter().map(|r| r.score).fold(f64::MAX, f64::min);
-    let span = (max_score - min_score).max(1e-12);
-    let mut chosen: Vec<usize> = Vec::with_capacity(k);
-    let mut used = vec![false; pool.len()];
-    let mut per_category: std::collections::HashMap<u32, u32> = Default::default();
-    while chosen.len() < k.min(pool.len()) {
-        let mut best: Option<(f64, usize)> = None;
-        for i in (0..pool.len()).filter(|&i| !used[i]) {
-            let over_cap = d.max_per_category > 0
-                && cats[i]
-                    .iter()
-                    .any(|c| per_category.get(c).copied().unwrap_or(0) >= d.max_per_category);
-            if over_cap {
-                continue;
+/// The candidate pool: `candidates` (de-duplicated) or the whole catalogue.
+fn pool(catalog: &Catalog, request: &RecommendRequest) -> Result<Vec<u32>, RecommendError> {
+    match &request.candidates {
+        Some(ids) => {
+            let mut pool = Vec::with_capacity(ids.len());
+            for (index, id) in ids.iter().enumerate() {
+                let i = catalog
+                    .index_of(id)
+                    .ok_or_else(|| RecommendError::UnknownCandidate {
+                        index,
+                        id: id.clone(),
+                    })?;
+                pool.push(i);
             }
-            let relevance = (pool[i].score - min_score) / span;
-            let overlap = chosen
-                .iter()
-                .map(|&j| jaccard(&cats[i], &cats[j]))
-                .fold(0.0, f64::max);
-            let value = d.lambda * relevance - (1.0 - d.lambda) * overlap;
-            if best.is_none_or(|(b, _)| value > b) {
-                best = Some((value, i));
-            }
+            pool.sort_unstable();
+            pool.dedup();
+            Ok(pool)
         }
-        let Some((_, i)) = best else { break };
-        used[i] = true;
-        for &c in &cats[i] {
-            *per_category.entry(c).or_insert(0) += 1;
-        }
-        chosen.push(i);
+        None => Ok((0..catalog.len() as u32).collect()),
     }
-    // Not enough items within the cap: fill in score order.
-    let rest: Vec<usize> = (0..pool.len()).filter(|&i| !used[i]).collect();
-    chosen.extend(rest.into_iter().take(k.saturating_sub(chosen.len())));
-    chosen
+}
+
+/// Per catalogue item: whether every hard filter lets it through.
+fn hard_filter(ctx: &RankContext<'_>, request: &RecommendRequest) -> Vec<bool> {
+    let catalog = ctx.catalog;
+    let mut ok: Vec<bool> = (0..catalog.len())
+        .map(|i| !ctx.dismissed[i] && !ctx.disliked[i])
+        .collect();
+    let seen = request.exclude_seen;
+    if seen.is_all() {
+        for (o, &s) in ok.iter_mut().zip(&ctx.seen) {
+            *o &= !s;
+        }
+    } else if !seen.is_none() {
+        for id in ctx.profile.seen.keys() {
+            if ctx.profile.seen_kinds_of(id).intersects(seen.0) {
+                if let Some(i) = catalog.index_of(id) {
+                    ok[i as usize] = false;
+                }
+            }
+        }
+    }
+    for id in request.exclude.iter().flatten() {
+        if let Some(i) = catalog.index_of(id) {
+            ok[i as usize] = false;
+        }
+    }
+    if let Some(allow) = &request.allow {
+        let mut listed = vec![false; catalog.len()];
+        for id in allow {
+            if let Some(i) = catalog.index_of(id) {
+                listed[i as usize] = true;
+            }
+        }
+        for (o, l) in ok.iter_mut().zip(listed) {
+            *o &= l;
+        }
+    }
+    if let Some(names) = &request.categories {
+        let mut wanted = vec![false; catalog.categories().len()];
+        for n in names {
+            if let Some(c) = catalog.categories().get(n) {
+                wanted[c as usize] = true;
+            }
+        }
+        for (i, o) in ok.iter_mut().enumerate() {
+            *o &= catalog
+                .categories_of(i as u32)
+                .iter()
+                .any(|&c| wanted[c as usize]);
+        }
+    }
+    ok
+}
+
+/// Unengaged impressions per catalogue index (`None` when there are none).
+fn unengaged_by_index(ctx: &RankContext<'_>, imp: Option<&Impressions>) -> Option<Vec<u32>> {
+    let imp = imp.filter(|i| !i.items.is_empty() && ctx.options.impression_cap > 0)?;
+    let mem = ctx.options.impression_memory_ms();
+    let mut out = vec![0u32; ctx.catalog.len()];
+    for id in imp.items.keys() {
+        if let Some(i) = ctx.catalog.index_of(id) {
+            out[i as usize] = imp.unengaged(id, ctx.now_ms, mem);
+        }
+    }
+    Some(out)
 }
 
 fn jaccard(a: &[u32], b: &[u32]) -> f64 {
-    if a.is_empty() || b.is_empty() {
+    if a.is_empty() && b.is_empty() {
         return 0.0;
     }
-    let common = a.iter().filter(|c| b.contains(c)).count() as f64;
-    common / (a.len() as f64 + b.len() as f64 - common)
+    let shared = a.iter().filter(|x| b.contains(x)).count();
+    shared as f64 / (a.len() + b.len() - shared) as f64
 }
 
-/// Per catalogue category: (impressions, engagements) from the visitor's own data.
-fn category_stats(ctx: &RankContext<'_>, input: &RerankInput<'_>) -> Vec<(f64, f64)> {
-    let mut stats = vec![(0.0, 0.0); ctx.catalog.categories().len()];
-    for shown in &input.impressions.items {
-        let Some(i) = ctx.catalog.index_of(&shown.id) else {
-            continue;
+fn cosine(a: &[f32], b: &[f32]) -> f64 {
+    let (mut dot, mut na, mut nb) = (0.0, 0.0, 0.0);
+    for (&x, &y) in a.iter().zip(b) {
+        let (x, y) = (f64::from(x), f64::from(y));
+        dot += x * y;
+        na += x * x;
+        nb += y * y;
+    }
+    if na > 0.0 && nb > 0.0 {
+        dot / (na.sqrt() * nb.sqrt())
+    } else {
+        0.0
+    }
+}
+
+/// Similarity of two items in `0..=1`: the mean of category Jaccard, tag
+/// Jaccard (half weight) and vector cosine (clamped at 0), over the signals
+/// at least one of the items has (vectors: both).
+pub fn similarity(catalog: &Catalog, a: u32, b: u32) -> f64 {
+    let (mut sum, mut weight) = (0.0, 0.0);
+    let (ca, cb) = (catalog.categories_of(a), catalog.categories_of(b));
+    if !ca.is_empty() || !cb.is_empty() {
+        sum += jaccard(ca, cb);
+        weight += 1.0;
+    }
+    let (ta, tb) = (catalog.tags_of(a), catalog.tags_of(b));
+    if !ta.is_empty() || !tb.is_empty() {
+        sum += TAG_SIMILARITY_WEIGHT * jaccard(ta, tb);
+        weight += TAG_SIMILARITY_WEIGHT;
+    }
+    if let (Some(va), Some(vb)) = (catalog.vector(a), catalog.vector(b)) {
+        sum += cosine(va, vb).max(0.0);
+        weight += 1.0;
+    }
+    if weight > 0.0 {
+        sum / weight
+    } else {
+        0.0
+    }
+}
+
+/// Greedy slot-by-slot selection over the sorted candidates.
+struct Selector<'c, 'a> {
+    ctx: &'c RankContext<'a>,
+    scored: &'c [Scored],
+    impressions: Option<&'c Impressions>,
+    lambda: Option<f64>,
+    max_per_category: Option<u32>,
+    taken: Vec<bool>,
+    per_category: Vec<u32>,
+    chosen: Vec<u32>,
+    /// Per sorted position: (max similarity to `chosen[..checked]`, checked).
+    sim_cache: Vec<(f64, usize)>,
+    /// Per tier (non-capped, capped): (max score, min score).
+    tier_range: [(f64, f64); 2],
+}
+
+impl<'c, 'a> Selector<'c, 'a> {
+    fn new(
+        ctx: &'c RankContext<'a>,
+        scored: &'c [Scored],
+        request: &RecommendRequest,
+        impressions: Option<&'c Impressions>,
+    ) -> Self {
+        let mut tier_range = [(f64::MIN, f64::MAX); 2];
+        for s in scored {
+            let r = &mut tier_range[usize::from(s.capped)];
+            r.0 = r.0.max(s.score);
+            r.1 = r.1.min(s.score);
+        }
+        let d = request.diversity.as_ref();
+        Selector {
+            ctx,
+            scored,
+            impressions,
+            lambda: d.and_then(|d| d.lambda),
+            max_per_category: d.and_then(|d| d.max_per_category),
+            taken: vec![false; scored.len()],
+            per_category: vec![0; ctx.catalog.categories().len()],
+            chosen: Vec::new(),
+            sim_cache: vec![(0.0, 0); scored.len()],
+            tier_range,
+        }
+    }
+
+    /// Fills `n` slots, `explored` of them by exploration. Returns sorted
+    /// positions with an optional exploration reason.
+    fn run(&mut self, n: usize, explored: usize, seed: u64) -> Vec<(usize, Option<Reason>)> {
+        let mut rng = Rng::new(seed);
+        let explore_at: Vec<usize> = if explored >= n {
+            (0..n).collect()
+        } else {
+            rng.choose_positions(n - 1, explored)
+                .into_iter()
+                .map(|p| p + 1)
+                .collect()
         };
-        let engaged = input
-            .history
-            .iter()
-            .any(|e| e.item == shown.id && e.at >= shown.first_ms && Impressions::is_engagement(e));
-        for &c in ctx.catalog.categories_of(i) {
-            stats[c as usize].0 += f64::from(shown.count);
-            stats[c as usize].1 += if engaged { 1.0 } else { 0.0 };
+        let mut out = Vec::with_capacity(n);
+        for slot in 0..n {
+            let pick = if explore_at.binary_search(&slot).is_ok() {
+                self.explore(&mut rng)
+            } else {
+                self.exploit().map(|j| (j, None))
+            };
+            let Some((j, reason)) = pick else {
+                break; // the per-category cap leaves nothing eligible
+            };
+            self.take(j);
+            out.push((j, reason));
+        }
+        out
+    }
+
+    fn eligible(&self, j: usize) -> bool {
+        if self.taken[j] {
+            return false;
+        }
+        match self.max_per_category {
+            None => true,
+            Some(cap) => self
+                .ctx
+                .catalog
+                .categories_of(self.scored[j].idx)
+                .iter()
+                .all(|&c| self.per_category[c as usize] < cap),
         }
     }
-    stats
-}
 
-/// Replaces the last `slots` of `chosen` with the best unchosen pool item of
-/// a category drawn by Thompson sampling (Beta(1 + engaged, 1 + shown − engaged)).
-fn explore_slots(
-    chosen: &mut Vec<usize>,
-    cats: &[Vec<u32>],
-    stats: &[(f64, f64)],
-    slots: usize,
-    k: usize,
-    seed: u64,
-) {
-    let mut rng = SplitMix(seed);
-    let keep = chosen.len().saturating_sub(slots).min(k);
-    let mut exploit: Vec<usize> = chosen[..keep].to_vec();
-    let mut picked = Vec::new();
-    for _ in 0..slots {
-        let mut available: Vec<u32> = (0..cats.len())
-            .filter(|i| !exploit.contains(i) && !picked.contains(i))
-            .flat_map(|i| cats[i].iter().copied())
-            .collect();
-        available.sort_unstable();
-        available.dedup();
-        let category = available
-            .iter()
-            .map(|&c| {
-                let (shown, engaged) = stats.get(c as usize).copied().unwrap_or((0.0, 0.0));
-                let theta = rng.beta(1.0 + engaged, 1.0 + (shown - engaged).max(0.0));
-                (theta, c)
-            })
-            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
-            .map(|(_, c)| c);
-        let next = (0..cats.len()).find(|i| {
-            !exploit.contains(i)
-                && !picked.contains(i)
-                && category.is_none_or(|c| cats[*i].contains(&c))
-        });
-        match next {
-            Some(i) => picked.push(i),
-            None => break,
+    fn take(&mut self, j: usize) {
+        self.taken[j] = true;
+        let idx = self.scored[j].idx;
+        for &c in self.ctx.catalog.categories_of(idx) {
+            self.per_category[c as usize] += 1;
+        }
+        self.chosen.push(idx);
+    }
+
+    fn first_eligible(&self) -> Option<usize> {
+        (0..self.scored.len()).find(|&j| self.eligible(j))
+    }
+
+    fn relevance(&self, j: usize) -> f64 {
+        let s = self.scored[j];
+        let (max, min) = self.tier_range[usize::from(s.capped)];
+        if max > min {
+            (s.score - min) / (max - min)
+        } else {
+            1.0
         }
     }
-    // Fill back with the next best exploit items if exploration found too few.
-    for &i in chosen.iter().skip(keep) {
-        if exploit.len() + picked.len() >= chosen.len() {
-            break;
+
+    fn max_similarity(&mut self, j: usize) -> f64 {
+        let (mut best, checked) = self.sim_cache[j];
+        let idx = self.scored[j].idx;
+        for &c in &self.chosen[checked..] {
+            best = best.max(similarity(self.ctx.catalog, idx, c));
         }
-        if !picked.contains(&i) {
-            exploit.push(i);
-        }
-    }
-    exploit.extend(picked);
-    *chosen = exploit;
-}
-
-/// splitmix64 with Beta sampling through Marsaglia–Tsang gamma variates.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        self.sim_cache[j] = (best, self.chosen.len());
+        best
     }
 
-    /// Uniform in (0, 1).
-    fn uniform(&mut self) -> f64 {
-        ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-
-    fn normal(&mut self) -> f64 {
-        let (u1, u2) = (self.uniform(), self.uniform());
-        (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
-    }
-
-    fn gamma(&mut self, shape: f64) -> f64 {
-        if shape < 1.0 {
-            return self.gamma(shape + 1.0) * self.uniform().powf(1.0 / shape);
-        }
-        let d = shape - 1.0 / 3.0;
-        let c = 1.0 / (9.0 * d).sqrt();
-        loop {
-            let x = self.normal();
-            let v = (1.0 + c * x).powi(3);
-            if v <= 0.0 {
+    /// The next item by relevance (and MMR when `lambda` is set), within the
+    /// best remaining tier.
+    fn exploit(&mut self) -> Option<usize> {
+        let first = self.first_eligible()?;
+        let Some(lambda) = self.lambda else {
+            return Some(first);
+        };
+        let tier = self.scored[first].capped;
+        let mut best: Option<(f64, usize)> = None;
+        for j in first..self.scored.len() {
+            if self.scored[j].capped != tier {
+                break;
+            }
+            if !self.eligible(j) {
                 continue;
             }
-            if self.uniform().ln() < 0.5 * x * x + d - d * v + d * v.ln() {
-                return d * v;
+            let upper = lambda * self.relevance(j);
+            if best.is_some_and(|(b, _)| upper <= b) {
+                break; // relevance only falls from here on
+            }
+            let value = upper - (1.0 - lambda) * self.max_similarity(j);
+            if best.is_none_or(|(b, _)| value > b) {
+                best = Some((value, j));
             }
         }
+        best.map(|(_, j)| j)
     }
 
-    fn beta(&mut self, a: f64, b: f64) -> f64 {
-        let x = self.gamma(a);
-        let y = self.gamma(b);
-        x / (x + y)
+    /// Thompson sampling over the categories of the best remaining tier.
+    fn explore(&mut self, rng: &mut Rng) -> Option<(usize, Option<Reason>)> {
+        let first = self.first_eligible()?;
+        let tier = self.scored[first].capped;
+        let catalog = self.ctx.catalog;
+        let n_cats = catalog.categories().len();
+        // Best (first) eligible position per category; slot n_cats = no category.
+        let mut best_of: Vec<Option<usize>> = vec![None; n_cats + 1];
+        for j in first..self.scored.len() {
+            if self.scored[j].capped != tier {
+                break; // sorted: the worse tier follows
+            }
+            if !self.eligible(j) {
+                continue;
+            }
+            let cats = catalog.categories_of(self.scored[j].idx);
+            if cats.is_empty() {
+                best_of[n_cats].get_or_insert(j);
+            }
+            for &c in cats {
+                best_of[c as usize].get_or_insert(j);
+            }
+        }
+        let mem = self.ctx.options.impression_memory_ms();
+        let mut winner: Option<(f64, usize)> = None;
+        for (c, _) in best_of.iter().enumerate().filter(|(_, b)| b.is_some()) {
+            let (a, b) = match (self.impressions, c < n_cats) {
+                (Some(imp), true) => {
+                    imp.beta_params(catalog.categories().name(c as u32), self.ctx.now_ms, mem)
+                }
+                _ => (1.0, 1.0),
+            };
+            let draw = rng.beta(a, b);
+            if winner.is_none_or(|(w, _)| draw > w) {
+                winner = Some((draw, c));
+            }
+        }
+        let (_, c) = winner?;
+        let j = best_of[c]?;
+        let category = (c < n_cats).then(|| catalog.categories().name(c as u32).to_string());
+        Some((j, Some(Reason::Exploration { category })))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::catalog::ItemInput;
 
     #[test]
-    fn beta_samples_follow_their_mean() {
-        let mut rng = SplitMix(7);
-        let n = 20_000;
-        let mean: f64 = (0..n).map(|_| rng.beta(9.0, 3.0)).sum::<f64>() / n as f64;
-        assert!((mean - 0.75).abs() < 0.01, "{mean}");
-        let mean: f64 = (0..n).map(|_| rng.beta(1.0, 1.0)).sum::<f64>() / n as f64;
-        assert!((mean - 0.5).abs() < 0.01, "{mean}");
-    }
-
-    #[test]
-    fn jaccard_of_categories() {
-        assert_eq!(jaccard(&[1, 2], &[2, 3]), 1.0 / 3.0);
-        assert_eq!(jaccard(&[1], &[1]), 1.0);
-        assert_eq!(jaccard(&[], &[1]), 0.0);
+    fn similarity_mixes_categories_tags_and_vectors() {
+        let mut a = ItemInput::new("a", &["X", "Y"]);
+        a.tags = vec!["t".into()];
+        a.vector = Some(vec![1.0, 0.0]);
+        let mut b = ItemInput::new("b", &["X"]);
+        b.tags = vec!["t".into()];
+        b.vector = Some(vec![1.0, 0.0]);
+        let mut c = ItemInput::new("c", &["Z"]);
+        c.vector = Some(vec![-1.0, 0.0]);
+        let d = ItemInput::new("d", &[]);
+        let cat = Catalog::build(&[a, b, c, d]).unwrap();
+        // categories 1/2, tags 1 (half weight), vectors 1: (0.5 + 0.5 + 1) / 2.5
+        assert!((similarity(&cat, 0, 1) - 0.8).abs() < 1e-9);
+        assert_eq!(similarity(&cat, 0, 2), 0.0, "opposite vectors clamp to 0");
+        assert_eq!(similarity(&cat, 3, 3), 0.0, "nothing to compare");
+        assert!((similarity(&cat, 1, 1) - 1.0).abs() < 1e-9);
     }
 }
