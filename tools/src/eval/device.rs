@@ -187,6 +187,7 @@ pub fn options_for(
     o.neighbours.position_floor = f64::from(p.neighbour.position_floor);
     o.neighbours.transition_weight = f64::from(p.neighbour.transition_weight);
     o.neighbours.transition_window = p.neighbour.transition_window as u32;
+    o.neighbours.half_life_days = f64::from(p.neighbour.half_life_days);
     o
 }
 
