@@ -216,14 +216,14 @@ fn export_is_plain_json_and_forget_resets() {
     let rec = shop();
     record(&rec, r#"{"item": "bike-1", "kind": "click"}"#).unwrap();
     record(&rec, r#"{"item": "gone", "kind": "view"}"#).unwrap();
-    rec.flush();
+    rec.flush().unwrap();
     let exported: JsValue = rec.export_data().unwrap().into();
     let round_trip = parse(&stringify(&exported));
     assert_eq!(stringify(&round_trip), stringify(&exported));
     assert_eq!(js_sys::Array::from(&field(&exported, "events")).length(), 2);
     assert!(field(&exported, "profile").is_object());
 
-    rec.forget();
+    rec.forget().unwrap();
     let status: JsValue = rec.status().unwrap().into();
     assert_eq!(field(&status, "events").as_f64(), Some(0.0));
     let exported: JsValue = rec.export_data().unwrap().into();

@@ -2,13 +2,13 @@
 //! that converts values, turns core errors into JS `Error`s, supplies the
 //! clock (`Date.now()`) and schedules write-behind flushes.
 
-use std::cell::RefCell;
+use std::cell::{Ref, RefCell, RefMut};
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::convert::{from_js, to_js, to_js_error, ErrorFamily, Subject};
+use super::convert::{from_js, js_error, to_js, to_js_error, ErrorFamily, Subject};
 use super::local_storage::LocalStorageStore;
 use super::open_options::{parse_open_options, StorageMode};
 use super::types::{
@@ -94,8 +94,7 @@ impl Recommender {
         let items: Vec<ItemInput> =
             from_js(&items, Subject::List("catalog item"), ErrorFamily::Catalog)?;
         let summary = self
-            .engine
-            .borrow_mut()
+            .engine_mut()?
             .set_catalog(items)
             .map_err(|e| to_js_error(ErrorFamily::Catalog, &e))?;
         Ok(to_js(&summary)?.unchecked_into())
@@ -112,7 +111,7 @@ impl Recommender {
     /// ```
     pub fn record(&self, event: InteractionEventJs) -> Result<(), JsValue> {
         let event: EventInput = from_js(&event, Subject::Object("event"), ErrorFamily::Event)?;
-        let mut engine = self.engine.borrow_mut();
+        let mut engine = self.engine_mut()?;
         engine
             .record(event, now())
             .map_err(|e| to_js_error(ErrorFamily::Event, &e))?;
@@ -136,8 +135,7 @@ impl Recommender {
             None => RecommendRequest::default(),
         };
         let ranked = self
-            .engine
-            .borrow()
+            .engine()?
             .recommend(&request, now())
             .map_err(|e| to_js_error(ErrorFamily::Recommend, &e))?;
         Ok(to_js(&ranked)?.unchecked_into())
@@ -150,8 +148,7 @@ impl Recommender {
     /// rec.explain("sku-9"); // "Recommended because you showed interest in Cycling."
     /// ```
     pub fn explain(&self, id: &str) -> Result<String, JsValue> {
-        self.engine
-            .borrow()
+        self.engine()?
             .explain(id, now())
             .map_err(|e| to_js_error(ErrorFamily::Recommend, &e))
     }
@@ -163,7 +160,7 @@ impl Recommender {
     /// const { persistent, storedBytes, events, lastError } = rec.status();
     /// ```
     pub fn status(&self) -> Result<StatusJs, JsValue> {
-        Ok(to_js(&self.current_status())?.unchecked_into())
+        Ok(to_js(&self.current_status()?)?.unchecked_into())
     }
 
     /// Everything stored for this namespace, as plain JSON-compatible data.
@@ -173,8 +170,8 @@ impl Recommender {
     /// ```
     #[wasm_bindgen(js_name = exportData)]
     pub fn export_data(&self) -> Result<ExportDataJs, JsValue> {
-        let mut data = self.engine.borrow().export_data();
-        data.status = self.current_status();
+        let mut data = self.engine()?.export_data();
+        data.status = self.current_status()?;
         Ok(to_js(&data)?.unchecked_into())
     }
 
@@ -185,9 +182,10 @@ impl Recommender {
     /// rec.forget();
     /// rec.status().events; // 0
     /// ```
-    pub fn forget(&self) {
+    pub fn forget(&self) -> Result<(), JsValue> {
         self.write_behind.cancel();
-        self.engine.borrow_mut().forget();
+        self.engine_mut()?.forget();
+        Ok(())
     }
 
     /// Writes pending changes now instead of waiting for the write-behind
@@ -197,9 +195,10 @@ impl Recommender {
     /// rec.record({ item: "sku-1", kind: "purchase" });
     /// rec.flush();
     /// ```
-    pub fn flush(&self) {
+    pub fn flush(&self) -> Result<(), JsValue> {
         self.write_behind.cancel();
-        self.engine.borrow_mut().flush_at(Some(now()));
+        self.engine_mut()?.flush_at(Some(now()));
+        Ok(())
     }
 
     /// Whether changes are waiting to be written.
@@ -209,19 +208,31 @@ impl Recommender {
     /// rec.hasPendingWrites; // true until the write-behind flush
     /// ```
     #[wasm_bindgen(getter, js_name = hasPendingWrites)]
-    pub fn has_pending_writes(&self) -> bool {
-        self.engine.borrow().has_pending_writes()
+    pub fn has_pending_writes(&self) -> Result<bool, JsValue> {
+        Ok(self.engine()?.has_pending_writes())
     }
 }
 
 impl Recommender {
     /// The engine's status, with the reason for a memory fallback at open.
-    fn current_status(&self) -> Status {
-        let mut status = self.engine.borrow().status();
+    fn current_status(&self) -> Result<Status, JsValue> {
+        let mut status = self.engine()?.status();
         if status.last_error.is_none() {
             status.last_error.clone_from(&self.fallback);
         }
-        status
+        Ok(status)
+    }
+
+    /// The engine, or an `Error` when a call is already running: only
+    /// possible if page code re-enters the recommender from a patched
+    /// `Storage` method, and never a reason to panic.
+    fn engine(&self) -> Result<Ref<'_, Engine>, JsValue> {
+        self.engine.try_borrow().map_err(|_| reentrant())
+    }
+
+    /// [`Recommender::engine`], mutably.
+    fn engine_mut(&self) -> Result<RefMut<'_, Engine>, JsValue> {
+        self.engine.try_borrow_mut().map_err(|_| reentrant())
     }
 
     /// How many flushes the write-behind timer has done (for tests).
@@ -233,6 +244,13 @@ impl Recommender {
     pub fn flush_scheduled(&self) -> bool {
         self.write_behind.is_scheduled()
     }
+}
+
+fn reentrant() -> JsValue {
+    js_error(
+        ErrorFamily::Storage,
+        "the recommender was called again while a call was running (from a storage callback?)",
+    )
 }
 
 /// Milliseconds since the Unix epoch, from the JS clock.
