@@ -8,19 +8,21 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::convert::{from_js, js_error, to_js, to_js_error, ErrorFamily, Subject};
+use super::convert::{
+    from_js, js_error, to_js, to_js_error, to_json_compatible, ErrorFamily, Subject,
+};
 use super::local_storage::LocalStorageStore;
 use super::open_options::{parse_open_options, StorageMode};
 use super::types::{
     CatalogSummaryJs, ExportDataJs, InteractionEventJs, ItemListJs, OpenOptionsJs,
-    RecommendOptionsJs, RecommendationListJs, StatusJs,
+    RecommendOptionsJs, RecommendationListJs, StatusJs, StringListJs,
 };
 use super::write_behind::{SharedEngine, WriteBehind};
 use crate::core::catalog::ItemInput;
 use crate::core::engine::{Engine, Status};
 use crate::core::event::EventInput;
 use crate::core::ranking::RecommendRequest;
-use crate::storage::{MemoryStore, Store};
+use crate::storage::{MemoryStore, Store, StoreError, UnavailableStore};
 
 /// On-device recommendations for one namespace of the page's origin.
 ///
@@ -43,8 +45,6 @@ pub struct Recommender {
     // which must still be alive then.
     write_behind: WriteBehind,
     engine: SharedEngine,
-    /// Why `storage: "local"` fell back to memory, reported by `status()`.
-    fallback: Option<String>,
 }
 
 #[wasm_bindgen]
@@ -60,21 +60,19 @@ impl Recommender {
     /// ```
     pub fn open(options: OpenOptionsJs) -> Result<Recommender, JsValue> {
         let open = parse_open_options(&options)?;
-        let (store, fallback): (Box<dyn Store>, Option<String>) = match open.storage {
-            StorageMode::Memory => (Box::new(MemoryStore::new(&open.namespace)), None),
+        let store: Box<dyn Store> = match open.storage {
+            StorageMode::Memory => Box::new(MemoryStore::new(&open.namespace)),
             StorageMode::Local => match LocalStorageStore::open(&open.namespace) {
-                Ok(store) => (Box::new(store), None),
-                Err(error) => (
-                    Box::new(MemoryStore::new(&open.namespace)),
-                    Some(format!("{error}; keeping history in memory")),
-                ),
+                Ok(store) => Box::new(store),
+                // The engine starts in memory mode over it and reports why.
+                Err(StoreError::Unavailable(why)) => Box::new(UnavailableStore::new(why)),
+                Err(error) => Box::new(UnavailableStore::new(error.to_string())),
             },
         };
         let engine = Rc::new(RefCell::new(Engine::open(store, open.options, now())));
         Ok(Recommender {
             write_behind: WriteBehind::new(&engine),
             engine,
-            fallback,
         })
     }
 
@@ -119,12 +117,38 @@ impl Recommender {
         Ok(())
     }
 
+    /// Records which items were actually shown, for frequency capping (an
+    /// item shown `impressionCap` times without engagement sinks below every
+    /// other) and exploration. Returns how many distinct items were
+    /// recorded; throws an `EventError` naming the id's index when an id is
+    /// empty or too long (nothing is recorded then).
+    ///
+    /// ```js
+    /// const picks = rec.recommend({ k: 8 });
+    /// render(picks);
+    /// rec.recordImpressions(picks.map((p) => p.id)); // 8
+    /// ```
+    #[wasm_bindgen(js_name = recordImpressions)]
+    pub fn record_impressions(&self, ids: StringListJs) -> Result<u32, JsValue> {
+        let ids: Vec<String> = from_js(&ids, Subject::List("impression"), ErrorFamily::Event)?;
+        let mut engine = self.engine_mut()?;
+        let recorded = engine
+            .record_impressions(&ids, now())
+            .map_err(|e| to_js_error(ErrorFamily::Event, &e))?;
+        self.write_behind.changed(&engine);
+        Ok(u32::try_from(recorded).unwrap_or(u32::MAX))
+    }
+
     /// Ranks the catalogue for this visitor, best first. Without history it
-    /// falls back to popularity, then freshness.
+    /// falls back to popularity, then freshness. Options (all optional):
+    /// `k`, `candidates`, `categories`, `excludeSeen`, `exclude`, `allow`,
+    /// `diversity`, `exploration`, `seed` (see docs/ranking-rules.md); an
+    /// invalid one throws a `RecommendError` naming it.
     ///
     /// ```js
     /// const top = rec.recommend({ k: 5, categories: ["Cycling"] });
     /// for (const { id, score, reasons } of top) console.log(id, score, reasons);
+    /// rec.recommend({ k: 8, excludeSeen: ["purchase"], diversity: { maxPerCategory: 3 } });
     /// ```
     pub fn recommend(
         &self,
@@ -172,7 +196,7 @@ impl Recommender {
     pub fn export_data(&self) -> Result<ExportDataJs, JsValue> {
         let mut data = self.engine()?.export_data();
         data.status = self.current_status()?;
-        Ok(to_js(&data)?.unchecked_into())
+        Ok(to_json_compatible(&data)?.unchecked_into())
     }
 
     /// Erases every stored key of this namespace and resets the history and
@@ -216,11 +240,7 @@ impl Recommender {
 impl Recommender {
     /// The engine's status, with the reason for a memory fallback at open.
     fn current_status(&self) -> Result<Status, JsValue> {
-        let mut status = self.engine()?.status();
-        if status.last_error.is_none() {
-            status.last_error.clone_from(&self.fallback);
-        }
-        Ok(status)
+        Ok(self.engine()?.status())
     }
 
     /// The engine, or an `Error` when a call is already running: only
