@@ -269,7 +269,11 @@ fn impressions_cap_unengaged_items_and_bad_ids_are_named() {
 
     let exported: JsValue = rec.export_data().unwrap().into();
     let impressions = field(&exported, "impressions");
-    assert_eq!(field(&impressions, "total").as_f64(), Some(4.0), "distinct ids per call");
+    assert_eq!(
+        field(&impressions, "total").as_f64(),
+        Some(4.0),
+        "distinct ids per call"
+    );
     assert!(field(&field(&exported, "profile"), "centroid").is_null());
 }
 
