@@ -260,6 +260,11 @@ fn preview_is_memoised_and_is_exactly_what_is_sent() {
     );
     assert_eq!(p.export().ledger.entries.len(), 1, "charged once");
     let send_after = first.send_after_ms.unwrap();
+    assert_eq!(p.next_send_after_ms(), Some(send_after));
+    assert!(
+        p.take_due_report(&mut e, send_after - 1.0).is_none(),
+        "not early"
+    );
     let sent = p.take_due_report(&mut e, send_after).unwrap();
     assert_eq!(Some(sent), first.payload);
 }

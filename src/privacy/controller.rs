@@ -591,6 +591,15 @@ impl Privacy {
         Some(payload)
     }
 
+    /// When the pending report becomes due (ms since the Unix epoch), for
+    /// the boundary's timer; `None` when nothing is pending.
+    pub fn next_send_after_ms(&self) -> Option<f64> {
+        if self.level != Level::Contribute {
+            return None;
+        }
+        self.signal.pending.as_ref().map(|p| p.send_after_ms)
+    }
+
     /// The privacy part of `exportData()`.
     pub fn export(&self) -> PrivacyExport {
         PrivacyExport {
