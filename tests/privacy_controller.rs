@@ -512,3 +512,20 @@ fn outcome_counts_only_clicks_on_recommendations_and_idle_calls_write_nothing() 
         "an idle preview must not dirty storage"
     );
 }
+
+#[test]
+fn damaged_stored_privacy_state_starts_fresh() {
+    let origin = MemoryOrigin::new();
+    origin.raw_put("lighttouch:shop:x.privacy.level", "maximum");
+    origin.raw_put("lighttouch:shop:x.privacy.signal", "p1:%%%garbage");
+    origin.raw_put("lighttouch:shop:x.privacy.interests", "{\"blocked\":1}");
+    let (mut e, mut p) = open(&origin, 19, false, options(), NOW);
+    assert_eq!(p.level(), Level::Personal, "unknown level -> site default");
+    assert!(!p.level_chosen());
+    let ex = p.export();
+    assert!(ex.ledger.entries.is_empty() && ex.blocked.is_empty());
+    p.block_category(&mut e, "culture").unwrap();
+    e.flush();
+    let (_, p2) = open(&origin, 20, false, options(), NOW + 1.0);
+    assert_eq!(p2.export().blocked, vec!["culture".to_string()]);
+}
