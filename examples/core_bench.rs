@@ -157,4 +157,50 @@ fn main() {
     let reopen = start.elapsed().as_secs_f64();
     println!("flush 2000 events: {:.2} ms; flush after 1 event: {:.3} ms; reopen: {:.2} ms; stored bytes: {} ({} events)",
         full * 1e3, one * 1e3, reopen * 1e3, r.status().stored_bytes, r.status().events);
+    rerank_bench(e, at, &mut rng);
+}
+
+/// Re-ranking cost on the 2000-event engine: impressions at the table's cap,
+/// then `recommend` plain vs with every re-ranking option.
+fn rerank_bench(mut e: Engine, mut at: f64, rng: &mut Lcg) {
+    let start = Instant::now();
+    let calls = 300;
+    for _ in 0..calls {
+        at += 1000.0;
+        let ids: Vec<String> = (0..10)
+            .map(|_| format!("m{}", rng.next() % ITEMS as u64))
+            .collect();
+        e.record_impressions(&ids, at).expect("valid ids");
+    }
+    let t_imp = start.elapsed().as_secs_f64() / f64::from(calls);
+    e.flush();
+    let stored = e.get_extra("impressions").map_or(0, str::len);
+    let time = |e: &Engine, r: &RecommendRequest| {
+        let start = Instant::now();
+        let mut n = 0;
+        for _ in 0..100 {
+            n += e.recommend(r, at).expect("valid request").len();
+        }
+        (start.elapsed().as_secs_f64() * 1e3 / 100.0, n)
+    };
+    let plain = RecommendRequest::default();
+    let full: RecommendRequest = RecommendRequest {
+        diversity: Some(lighttouch::core::Diversity {
+            lambda: Some(0.7),
+            max_per_category: Some(3),
+        }),
+        exploration: 0.2,
+        seed: Some(5),
+        ..Default::default()
+    };
+    let (t_plain, _) = time(&e, &plain);
+    let (t_full, n) = time(&e, &full);
+    println!(
+        "recordImpressions (10 ids, {} items tracked): {:.3} ms/call; stored impressions: {stored} bytes",
+        e.impressions().items.len(),
+        t_imp * 1e3
+    );
+    println!(
+        "recommend k=10 over {ITEMS}: plain {t_plain:.3} ms, with MMR + cap + 20 % exploration {t_full:.3} ms (checksum {n})"
+    );
 }

@@ -80,7 +80,7 @@ fn clicks_on_a_category_bring_it_to_the_top() {
     let all = e
         .recommend(
             &RecommendRequest {
-                exclude_seen: false,
+                exclude_seen: false.into(),
                 ..Default::default()
             },
             NOW,
@@ -114,14 +114,14 @@ fn dismissed_items_never_come_back_and_dislikes_damp_categories() {
     rec(&mut e, "novel", EventKind::Dismiss);
     let all = RecommendRequest {
         k: 100,
-        exclude_seen: false,
+        exclude_seen: false.into(),
         ..Default::default()
     };
     let r = e.recommend(&all, NOW).unwrap();
     assert!(!ids(&r).contains(&"novel"));
     let with_candidate = RecommendRequest {
         candidates: Some(vec!["novel".into(), "tent".into()]),
-        exclude_seen: false,
+        exclude_seen: false.into(),
         ..Default::default()
     };
     assert_eq!(ids(&e.recommend(&with_candidate, NOW).unwrap()), ["tent"]);
@@ -150,7 +150,7 @@ impl ScoreOf for Engine {
             .recommend(
                 &RecommendRequest {
                     candidates: Some(vec![id.into()]),
-                    exclude_seen: false,
+                    exclude_seen: false.into(),
                     ..Default::default()
                 },
                 NOW,
@@ -338,7 +338,7 @@ fn json_shapes_match_the_js_contract() {
     );
     let req: RecommendRequest =
         serde_json::from_str(r#"{"k":3,"excludeSeen":false,"categories":["A"]}"#).unwrap();
-    assert_eq!((req.k, req.exclude_seen), (3, false));
+    assert_eq!((req.k, req.exclude_seen), (3, false.into()));
     assert!(serde_json::from_str::<RecommendRequest>(r#"{"kk":3}"#).is_err());
     let ev: EventInput =
         serde_json::from_str(r#"{"item":"sku-1","kind":"addToCart","at":5}"#).unwrap();

@@ -529,3 +529,29 @@ fn damaged_stored_privacy_state_starts_fresh() {
     let (_, p2) = open(&origin, 20, false, options(), NOW + 1.0);
     assert_eq!(p2.export().blocked, vec!["culture".to_string()]);
 }
+
+#[test]
+fn impressions_follow_the_dial_and_forget_item() {
+    let origin = MemoryOrigin::new();
+    let (mut e, mut p) = open(&origin, 21, false, options(), NOW);
+    e.record_impressions(&["item-001".to_string(), "item-002".to_string()], NOW)
+        .unwrap();
+    e.flush();
+    assert!(
+        keys(&origin).contains(&"x.impressions".to_string()),
+        "{:?}",
+        keys(&origin)
+    );
+    p.forget_item(&mut e, "item-001", NOW + 1.0);
+    assert!(e.impressions() != &Default::default());
+    p.set_level(&mut e, Level::Session, NOW + 2.0).unwrap();
+    assert!(
+        !keys(&origin).contains(&"x.impressions".to_string()),
+        "{:?}",
+        keys(&origin)
+    );
+    e.record_impressions(&["item-003".to_string()], NOW + 3.0)
+        .unwrap();
+    e.flush();
+    assert_eq!(keys(&origin), vec!["x.privacy.level".to_string()]);
+}

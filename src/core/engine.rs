@@ -46,9 +46,12 @@ use super::error::{CatalogError, EventError, RecommendError};
 use super::event::{Event, EventInput};
 use super::explain;
 use super::history::History;
+use super::impressions::{is_capped, Impressions};
 use super::options::Options;
 use super::profile::Profile;
-use super::ranking::{self, RankContext, RecommendRequest, Recommendation, ScoreComponent};
+use super::ranking::{RankContext, RecommendRequest, Recommendation, ScoreComponent};
+use super::rerank;
+use crate::storage::codec;
 use crate::storage::persist::{Persist, StateFound};
 use crate::storage::{Store, StoreError};
 
@@ -77,7 +80,10 @@ pub struct ExportData {
     pub events: Vec<Event>,
     /// The decayed aggregates (values with their reference times).
     pub profile: Profile,
-    /// Values other modules stored through the engine.
+    /// Impression counters (frequency capping, exploration).
+    pub impressions: Impressions,
+    /// Values other modules stored through the engine (verbatim; the
+    /// impression counters are stored encoded under `impressions`).
     pub extras: BTreeMap<String, String>,
     /// Storage status.
     pub status: Status,
@@ -92,10 +98,14 @@ pub struct Engine {
     history: History,
     profile: Profile,
     persist: Persist,
+    impressions: Impressions,
     /// Whether history and profile are written to storage (`false` at the
     /// privacy levels `session` and `off`; see `privacy::controller`).
     store_history: bool,
 }
+
+/// Extra name under which the impression counters are stored.
+pub const IMPRESSIONS_EXTRA: &str = "impressions";
 
 type EventKey = (String, u8, u64, Option<u64>);
 
@@ -129,11 +139,13 @@ impl Engine {
             history: History::from_parts(loaded.events, loaded.first_seq),
             profile: loaded.state.profile,
             persist,
+            impressions: Impressions::default(),
             store_history: true,
         };
         if let Some(e) = options_error {
             engine.persist.note_error(e);
         }
+        engine.load_impressions();
         engine.enforce_retention(now_ms);
         engine
     }
@@ -180,6 +192,12 @@ impl Engine {
     /// not kept raw.
     pub fn record(&mut self, event: EventInput, now_ms: f64) -> Result<(), EventError> {
         let event = event.validate(now_ms)?;
+        if self
+            .impressions
+            .observe(&event, &self.catalog, self.options.impression_memory_ms())
+        {
+            self.store_impressions();
+        }
         let cutoff = now_ms - self.options.retention_ms();
         self.apply(event, cutoff);
         if self
@@ -228,7 +246,76 @@ impl Engine {
         extras: &[&dyn ScoreComponent],
     ) -> Result<Vec<Recommendation>, RecommendError> {
         let ctx = self.rank_context(now_ms);
-        ranking::recommend(&ctx, request, extras)
+        rerank::rank(&ctx, request, extras, Some(&self.impressions))
+    }
+
+    /// Records that `ids` were shown to the visitor at `now_ms` (call it with
+    /// the ids actually rendered). Feeds frequency capping (an item shown
+    /// `impressionCap` times without engagement sinks) and the per-category
+    /// click-through that exploration samples from. Duplicates in one call
+    /// count once; ids need not be in the catalogue. On error (an empty or
+    /// over-long id, more than 1000 ids) nothing is recorded. Returns how many
+    /// distinct items were recorded. Persisted on the next flush.
+    pub fn record_impressions(&mut self, ids: &[String], now_ms: f64) -> Result<usize, EventError> {
+        let memory = self.options.impression_memory_ms();
+        let n = self
+            .impressions
+            .record(ids, &self.catalog, now_ms, memory)?;
+        self.impressions.retain(now_ms, memory);
+        self.store_impressions();
+        Ok(n)
+    }
+
+    /// The impression counters.
+    pub fn impressions(&self) -> &Impressions {
+        &self.impressions
+    }
+
+    /// Forgets the impressions of one item (for a visitor's "forget this
+    /// item"); the per-category counts stay.
+    pub fn forget_item_impressions(&mut self, id: &str) {
+        if self.impressions.remove_item(id) {
+            self.store_impressions();
+        }
+    }
+
+    fn store_impressions(&mut self) {
+        // Not stored at privacy levels without stored history (hook below).
+        let stored = if self.impressions == Impressions::default() || !self.store_history {
+            self.persist.set_extra(IMPRESSIONS_EXTRA, None)
+        } else {
+            match codec::encode_impressions(&self.impressions) {
+                Ok(v) => self.persist.set_extra(IMPRESSIONS_EXTRA, Some(v)),
+                Err(e) => Err(StoreError::Other(e.to_string())),
+            }
+        };
+        if let Err(e) = stored {
+            self.persist
+                .note_error(format!("could not store impressions ({e})"));
+        }
+    }
+
+    /// (Re)reads the impression counters from the extras (after open or a
+    /// merge with another tab); unreadable counters start empty.
+    fn load_impressions(&mut self) {
+        self.impressions = match self.persist.extra(IMPRESSIONS_EXTRA) {
+            None => Impressions::default(),
+            Some(v) => match codec::decode_impressions(v) {
+                Ok(mut imp) => {
+                    if imp.sanitize() > 0 {
+                        self.persist
+                            .note_error("stored impressions held invalid numbers".into());
+                    }
+                    imp
+                }
+                Err(e) => {
+                    self.persist.note_error(format!(
+                        "stored impressions unreadable ({e}); starting empty"
+                    ));
+                    Impressions::default()
+                }
+            },
+        };
     }
 
     /// The prepared ranking tables at `now_ms` (for extra components).
@@ -252,7 +339,18 @@ impl Engine {
             .catalog
             .index_of(id)
             .ok_or_else(|| RecommendError::UnknownItem { id: id.to_string() })?;
-        Ok(explain::explain(&self.rank_context(now_ms), idx, extras))
+        let text = explain::explain(&self.rank_context(now_ms), idx, extras);
+        let (cap, memory) = (
+            self.options.impression_cap,
+            self.options.impression_memory_ms(),
+        );
+        let shown = self.impressions.unengaged(id, now_ms, memory);
+        if is_capped(shown, cap) && !text.starts_with("Not recommended") {
+            return Ok(format!(
+                "{text} It was shown {shown} times without engagement, so it ranks below other items for now."
+            ));
+        }
+        Ok(text)
     }
 
     /// Storage health.
@@ -271,18 +369,20 @@ impl Engine {
             options: self.options.clone(),
             events: self.history.iter().cloned().collect(),
             profile: self.profile.clone(),
+            impressions: self.impressions.clone(),
             extras: self.persist.extras().clone(),
             status: self.status(),
             stored_keys: self.persist.stored_keys(),
         }
     }
 
-    /// Erases every key of the namespace and resets history, profile and
-    /// extras (the catalogue and options stay).
+    /// Erases every key of the namespace and resets history, profile,
+    /// impressions and extras (the catalogue and options stay).
     pub fn forget(&mut self) {
         self.persist.forget();
         self.history = History::default();
         self.profile = Profile::default();
+        self.impressions = Impressions::default();
     }
 
     /// Whether a flush has something to write.
@@ -373,6 +473,7 @@ impl Engine {
         self.fold_unscored();
         self.history
             .trim_front(self.options.max_events as usize, f64::MIN);
+        self.load_impressions();
     }
 
     /// Full retention pass (count and age) as of `now_ms`.
@@ -435,6 +536,7 @@ impl Engine {
         }
         self.store_history = store;
         self.persist.mark_all_events(self.history.first_seq());
+        self.store_impressions();
     }
 
     /// Whether history and profile are written to storage.
@@ -442,11 +544,13 @@ impl Engine {
         self.store_history
     }
 
-    /// Drops the in-memory history and profile without touching storage
+    /// Drops the in-memory history, profile and impressions without touching storage
     /// (the next flush writes whatever the storage mode says).
     pub fn clear_memory(&mut self) {
         self.history = History::default();
         self.profile = Profile::default();
+        self.impressions = Impressions::default();
+        self.store_impressions();
         self.persist.mark_all_events(0);
     }
 

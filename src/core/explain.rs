@@ -36,6 +36,7 @@ pub fn explain(ctx: &RankContext<'_>, idx: u32, extras: &[&dyn ScoreComponent]) 
             }
             Reason::Popular => popular = true,
             Reason::Fresh => fresh = true,
+            Reason::Exploration { .. } => {}
         }
     }
     if !interests.is_empty() {

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::catalog::Catalog;
 use super::event::{Event, EventKind, KindWeights};
+use super::kind_set::KindSet;
 
 /// Cap of each affinity map (categories, tags, items).
 pub const MAX_PROFILE_KEYS: usize = 10_000;
@@ -121,6 +122,10 @@ pub struct Profile {
     pub dismissed: BTreeMap<String, f64>,
     /// Number of events folded into the affinities.
     pub folded_events: u64,
+    /// Item id -> the kinds of events recorded for it (same keys as `seen`;
+    /// drives `excludeSeen` per kind). JSON: `{id: ["view", "purchase"]}`.
+    #[serde(default)]
+    pub seen_kinds: BTreeMap<String, KindSet>,
 }
 
 fn add_to(map: &mut BTreeMap<String, Decayed>, key: &str, w: f64, t: f64, h: f64) {
@@ -172,6 +177,13 @@ impl Profile {
     /// Applies to every event, including events for unknown items.
     pub fn observe(&mut self, event: &Event) {
         mark(&mut self.seen, &event.item, event.at);
+        let kinds = self.seen_kinds.entry(event.item.clone()).or_default();
+        *kinds = kinds.with(event.kind);
+        if self.seen_kinds.len() > self.seen.len() {
+            // `seen` was trimmed: keep the kinds of the survivors only.
+            let seen = &self.seen;
+            self.seen_kinds.retain(|id, _| seen.contains_key(id));
+        }
         if event.kind == EventKind::Dismiss {
             mark(&mut self.dismissed, &event.item, event.at);
         }
@@ -230,6 +242,8 @@ impl Profile {
         self.tags.retain(|_, d| ok(d));
         self.items.retain(|_, d| ok(d));
         self.seen.retain(|_, t| t.is_finite());
+        let seen = &self.seen;
+        self.seen_kinds.retain(|id, _| seen.contains_key(id));
         self.dismissed.retain(|_, t| t.is_finite());
         let mut dropped = before - self.len_all();
         let centroid_ok = self.centroid.as_ref().is_none_or(|c| {
@@ -279,6 +293,18 @@ impl Profile {
     /// Whether any event was recorded for the item (within the set's cap).
     pub fn is_seen(&self, id: &str) -> bool {
         self.seen.contains_key(id)
+    }
+
+    /// The kinds of events recorded for the item (empty when never seen;
+    /// every kind for an item seen before kinds were recorded).
+    pub fn seen_kinds_of(&self, id: &str) -> KindSet {
+        if !self.seen.contains_key(id) {
+            return KindSet::EMPTY;
+        }
+        self.seen_kinds
+            .get(id)
+            .copied()
+            .unwrap_or_else(KindSet::all)
     }
 
     /// The `n` items with the highest positive affinity at `now`, best first
@@ -366,8 +392,13 @@ mod tests {
         let mut p = Profile::default();
         p.observe(&ev("x", EventKind::View, 5.0));
         p.observe(&ev("y", EventKind::Dismiss, 6.0));
+        p.observe(&ev("x", EventKind::Purchase, 7.0));
         assert!(p.is_seen("x") && p.is_seen("y"));
         assert!(!p.is_dismissed("x") && p.is_dismissed("y"));
+        let x = p.seen_kinds_of("x");
+        assert!(x.contains(EventKind::View) && x.contains(EventKind::Purchase));
+        assert!(!x.contains(EventKind::Click));
+        assert_eq!(p.seen_kinds_of("nope"), KindSet::EMPTY);
     }
 
     #[test]
@@ -378,6 +409,7 @@ mod tests {
         }
         assert!(p.dismissed.len() <= MAX_MARKED_ITEMS);
         assert!(p.seen.len() <= MAX_MARKED_ITEMS);
+        assert_eq!(p.seen_kinds.len(), p.seen.len(), "kinds follow seen");
         // The newest dismissals survive trimming.
         assert!(p.is_dismissed(&format!("i{}", MAX_MARKED_ITEMS + 9)));
         let mut m = BTreeMap::new();

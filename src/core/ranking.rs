@@ -17,7 +17,9 @@
 //! never returned. With no history the personal components are 0, so the order falls back to
 //! popularity, then freshness (its default weight is smaller). Ties are broken
 //! by catalogue index, so equal inputs give equal outputs. Further components
-//! (item-item neighbours, re-ranking) plug in through [`ScoreComponent`].
+//! (item-item neighbours) plug in through [`ScoreComponent`]; filters,
+//! frequency capping, diversity and exploration are applied to the sum of
+//! all components by [`super::rerank`].
 
 use serde::{Deserialize, Serialize};
 
@@ -26,8 +28,7 @@ use super::error::RecommendError;
 use super::options::{Options, MS_PER_DAY};
 use super::profile::Profile;
 
-/// Largest accepted `k`.
-pub const MAX_K: usize = 1000;
+pub use super::request::{RecommendRequest, MAX_K};
 /// How many of the visitor's top items are considered for `similarToItem`.
 const LIKED_FOR_REASONS: usize = 5;
 /// Cosine above which an item is called similar to a liked item.
@@ -80,33 +81,6 @@ impl ScoreWeights {
     }
 }
 
-/// What to recommend.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct RecommendRequest {
-    /// How many items (1..=1000, default 10).
-    pub k: usize,
-    /// Restrict to these ids (all must be in the catalogue).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub candidates: Option<Vec<String>>,
-    /// Restrict to items having at least one of these categories.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub categories: Option<Vec<String>>,
-    /// Leave out items the visitor already interacted with (default true).
-    pub exclude_seen: bool,
-}
-
-impl Default for RecommendRequest {
-    fn default() -> Self {
-        RecommendRequest {
-            k: 10,
-            candidates: None,
-            categories: None,
-            exclude_seen: true,
-        }
-    }
-}
-
 /// Why an item was recommended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
@@ -137,6 +111,14 @@ pub enum Reason {
     Popular,
     /// Recently published.
     Fresh,
+    /// Shown to explore: its category's click-through is still uncertain
+    /// (Thompson sampling). `category` is the explored category, absent for
+    /// an item without categories.
+    Exploration {
+        /// The explored category.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        category: Option<String>,
+    },
 }
 
 impl Reason {
@@ -145,7 +127,7 @@ impl Reason {
             Reason::Category { weight, .. }
             | Reason::Tag { weight, .. }
             | Reason::SimilarToItem { weight, .. } => *weight,
-            Reason::Popular | Reason::Fresh => 0.0,
+            Reason::Popular | Reason::Fresh | Reason::Exploration { .. } => 0.0,
         }
     }
 }
@@ -440,74 +422,14 @@ fn sort_reasons(r: &mut [Reason]) {
     r.sort_by(|a, b| b.weight().total_cmp(&a.weight()));
 }
 
-/// Ranks the catalogue for `request`. O(items * (categories + tags + dims)).
+/// Ranks the catalogue for `request`, without impression data (frequency
+/// capping off; exploration uses uniform priors). See [`super::rerank`].
 pub fn recommend(
     ctx: &RankContext<'_>,
     request: &RecommendRequest,
     extras: &[&dyn ScoreComponent],
 ) -> Result<Vec<Recommendation>, RecommendError> {
-    if request.k == 0 || request.k > MAX_K {
-        return Err(RecommendError::InvalidK {
-            k: request.k,
-            max: MAX_K,
-        });
-    }
-    let catalog = ctx.catalog;
-    let pool: Vec<u32> = match &request.candidates {
-        Some(ids) => {
-            let mut pool = Vec::with_capacity(ids.len());
-            for (index, id) in ids.iter().enumerate() {
-                let i = catalog
-                    .index_of(id)
-                    .ok_or_else(|| RecommendError::UnknownCandidate {
-                        index,
-                        id: id.clone(),
-                    })?;
-                pool.push(i);
-            }
-            pool.sort_unstable();
-            pool.dedup();
-            pool
-        }
-        None => (0..catalog.len() as u32).collect(),
-    };
-    let wanted: Option<Vec<bool>> = request.categories.as_ref().map(|names| {
-        let mut marks = vec![false; catalog.categories().len()];
-        for n in names {
-            if let Some(c) = catalog.categories().get(n) {
-                marks[c as usize] = true;
-            }
-        }
-        marks
-    });
-    let mut scored: Vec<(f64, u32)> = pool
-        .into_iter()
-        .filter(|&i| !ctx.dismissed[i as usize] && !ctx.disliked[i as usize])
-        .filter(|&i| !(request.exclude_seen && ctx.seen[i as usize]))
-        .filter(|&i| {
-            wanted
-                .as_ref()
-                .is_none_or(|m| catalog.categories_of(i).iter().any(|&c| m[c as usize]))
-        })
-        .map(|i| {
-            let extra: f64 = extras.iter().map(|e| e.score(ctx, i)).sum();
-            (ctx.base_score(i) + extra, i)
-        })
-        .collect();
-    let order = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-    if scored.len() > request.k {
-        scored.select_nth_unstable_by(request.k - 1, order);
-        scored.truncate(request.k);
-    }
-    scored.sort_by(order);
-    Ok(scored
-        .into_iter()
-        .map(|(score, i)| Recommendation {
-            id: catalog.id(i).to_string(),
-            score,
-            reasons: ctx.reasons(i, extras),
-        })
-        .collect())
+    super::rerank::rank(ctx, request, extras, None)
 }
 
 #[cfg(test)]
