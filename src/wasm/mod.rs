@@ -29,6 +29,7 @@ pub mod convert;
 pub mod js_input;
 pub mod local_storage;
 pub mod open_options;
+pub mod privacy_api;
 pub mod recommender;
 pub mod types;
 pub mod write_behind;
