@@ -51,6 +51,8 @@ use super::options::Options;
 use super::profile::Profile;
 use super::ranking::{RankContext, RecommendRequest, Recommendation, ScoreComponent};
 use super::rerank;
+use crate::model::component::NeighbourComponent;
+use crate::model::{LoadedModel, ModelError, ModelSummary};
 use crate::storage::codec;
 use crate::storage::persist::{Persist, StateFound};
 use crate::storage::{Store, StoreError};
@@ -102,6 +104,8 @@ pub struct Engine {
     /// Whether history and profile are written to storage (`false` at the
     /// privacy levels `session` and `off`; see `privacy::controller`).
     store_history: bool,
+    /// The item-item model set with `set_model` (its logic lives in `crate::model`).
+    model: Option<LoadedModel>,
 }
 
 /// Extra name under which the impression counters are stored.
@@ -141,6 +145,7 @@ impl Engine {
             persist,
             impressions: Impressions::default(),
             store_history: true,
+            model: None,
         };
         if let Some(e) = options_error {
             engine.persist.note_error(e);
@@ -162,6 +167,9 @@ impl Engine {
     /// engines). Same effect as [`Engine::set_catalog`].
     pub fn set_shared_catalog(&mut self, catalog: Rc<Catalog>) -> CatalogSummary {
         self.catalog = catalog;
+        if let Some(model) = &mut self.model {
+            model.bind(&self.catalog);
+        }
         self.fold_unscored();
         self.catalog.summary()
     }
@@ -236,7 +244,44 @@ impl Engine {
         request: &RecommendRequest,
         now_ms: f64,
     ) -> Result<Vec<Recommendation>, RecommendError> {
-        self.recommend_with(request, now_ms, &[])
+        match self.neighbour_component(now_ms) {
+            Some(c) => self.recommend_with(request, now_ms, &[&c]),
+            None => self.recommend_with(request, now_ms, &[]),
+        }
+    }
+
+    /// Installs an item-item model (see `model::format`). The bytes are
+    /// validated (header, version, checksum, every row); ids are matched to
+    /// the catalogue, unknown ids skipped and counted in the summary. On
+    /// error the previous model stays.
+    pub fn set_model(&mut self, bytes: &[u8]) -> Result<ModelSummary, ModelError> {
+        let loaded = LoadedModel::load(bytes, &self.catalog)?;
+        let summary = loaded.summary().clone();
+        self.model = Some(loaded);
+        Ok(summary)
+    }
+
+    /// The summary of the model in use (matched against the current catalogue).
+    pub fn model_summary(&self) -> Option<&ModelSummary> {
+        self.model.as_ref().map(LoadedModel::summary)
+    }
+
+    /// Removes the item-item model (ranking falls back to content and popularity).
+    pub fn clear_model(&mut self) {
+        self.model = None;
+    }
+
+    /// The neighbour component for a request at `now_ms`, when a model is set.
+    fn neighbour_component(&self, now_ms: f64) -> Option<NeighbourComponent> {
+        let model = self.model.as_ref()?;
+        Some(NeighbourComponent::new(
+            model,
+            &self.catalog,
+            self.history.iter(),
+            &self.options.event_weights,
+            &self.options.neighbours,
+            now_ms,
+        ))
     }
 
     /// Like [`Engine::recommend`], adding extra score components.
@@ -332,7 +377,10 @@ impl Engine {
 
     /// One sentence explaining why `id` would be recommended.
     pub fn explain(&self, id: &str, now_ms: f64) -> Result<String, RecommendError> {
-        self.explain_with(id, now_ms, &[])
+        match self.neighbour_component(now_ms) {
+            Some(c) => self.explain_with(id, now_ms, &[&c]),
+            None => self.explain_with(id, now_ms, &[]),
+        }
     }
 
     /// Like [`Engine::explain`], with extra score components' reasons.
