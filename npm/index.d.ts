@@ -21,6 +21,6 @@ export { default } from "./lighttouch.js";
  * ```
  */
 export declare function createRecommender(
-  options?: Parameters<typeof Recommender.open>[0],
+  options: Parameters<typeof Recommender.open>[0],
   wasm?: InitInput | Promise<InitInput>,
 ): Promise<Recommender>;

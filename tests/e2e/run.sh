@@ -28,6 +28,7 @@ CHROMIUM="$CHROMIUM" node --test --test-timeout=120000 \
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$TAP" \
   demo.test.mjs ../vite-app/vite-app.test.mjs || status=$?
+grep -E '^# (tests|pass|fail|skipped) ' "$TAP" || true
 pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$TAP" | tail -1)
 fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$TAP" | tail -1)
 skipped=$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$TAP" | tail -1)

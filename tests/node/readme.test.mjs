@@ -1,6 +1,7 @@
 // Every ```js example in README.md runs, as written, against the installed
 // package (tests/node/node_modules/lighttouch) and must exit cleanly.
-// Examples use `assert` where they promise something, so a wrong promise fails.
+// A `console.log(...); // → value` line promises its output: the printed lines
+// must equal those values, in order, so a wrong promise in the README fails.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -23,10 +24,13 @@ blocks.forEach((code, i) => {
   test(`README example ${i + 1}: ${firstLine.slice(0, 60)}`, () => {
     const file = `${dir}/example-${i + 1}.mjs`;
     writeFileSync(file, code);
+    let stdout;
     try {
-      execFileSync(process.execPath, ["--import", `${here}readme-prelude.mjs`, file], { cwd: here, encoding: "utf8", stdio: "pipe" });
+      stdout = execFileSync(process.execPath, ["--import", `${here}readme-prelude.mjs`, file], { cwd: here, encoding: "utf8", stdio: "pipe" });
     } catch (err) {
       assert.fail(`example ${i + 1} failed:\n${code}\n--- stderr ---\n${err.stderr}`);
     }
+    const promised = [...code.matchAll(/console\.log\(.*\/\/ → (.*)$/gm)].map((m) => m[1].trim());
+    assert.deepEqual(stdout.split("\n").filter((l) => l !== ""), promised, `example ${i + 1} printed something other than its // → comments promise`);
   });
 });

@@ -22,6 +22,7 @@ status=0
 node --test --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$TAP" \
   consumer.test.mjs types.test.mjs readme.test.mjs || status=$?
+grep -E '^# (tests|pass|fail|skipped) ' "$TAP" || true
 pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$TAP" | tail -1)
 fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$TAP" | tail -1)
 echo "${pass:-0} passed, ${fail:-0} failed"
