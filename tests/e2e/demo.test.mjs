@@ -174,6 +174,7 @@ test("the privacy panel is one click away and shows live, editable history", asy
     const clicked = await clickInAisle(page, aisle, 2);
     const historyIds = await page.$$eval("#history > li[data-item]", (lis) => lis.map((li) => li.dataset.item));
     assert.deepEqual(historyIds.slice(0, 2).sort(), [...clicked].sort(), "the panel does not list the clicks live");
+    await page.waitForTimeout(600); // past the page's write-behind flush, which re-renders the panel
     const status = await page.textContent("#knows-status");
     assert.match(status, /^2 interactions remembered/);
     const raw = JSON.parse(await page.textContent("#raw-export"));
@@ -193,6 +194,7 @@ test("Export downloads exactly what the library stores", async () => {
     await openDemo(page, server.url);
     await clickInAisle(page, catalog.categories[3], 2);
     await page.click("#privacy-toggle");
+    await page.waitForTimeout(600); // past the page's write-behind flush
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export")]);
     assert.equal(download.suggestedFilename(), "lighttouch-demo-export.json");
     const file = JSON.parse(await readFile(await download.path(), "utf8"));

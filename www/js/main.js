@@ -33,7 +33,10 @@ function toCatalogItem(item) {
 
 function scheduleFlush() {
   clearTimeout(state.flushTimer);
-  state.flushTimer = setTimeout(() => state.rec.flush(), 400);
+  state.flushTimer = setTimeout(() => {
+    state.rec.flush();
+    if (panelOpen()) renderPrivacy(); // storedBytes changed
+  }, 400);
 }
 
 /** Re-reads what the library remembers (liked, seen, dismissed) after a reload or edit. */
@@ -183,6 +186,7 @@ function wirePanel() {
     toast("Your data was exported as a JSON file.");
   });
   document.getElementById("forget").addEventListener("click", () => {
+    clearTimeout(state.flushTimer);
     state.rec.forget();
     state.basket = 0;
     document.getElementById("cart").textContent = "Basket 0";
