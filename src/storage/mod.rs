@@ -4,6 +4,12 @@
 
 use std::fmt;
 
+pub mod codec;
+pub mod memory;
+pub mod persist;
+
+pub use memory::{MemoryOrigin, MemoryStore};
+
 /// Why a storage operation failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreError {
