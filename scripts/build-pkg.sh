@@ -38,6 +38,7 @@ RAW_BEFORE=$(stat -c %s pkg/lighttouch_bg.wasm)
 wasm-opt "$WASM_OPT_LEVEL" \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  --strip-debug --strip-producers \
   pkg/lighttouch_bg.wasm -o pkg/lighttouch_bg.opt.wasm
 mv pkg/lighttouch_bg.opt.wasm pkg/lighttouch_bg.wasm
 

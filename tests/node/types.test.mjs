@@ -1,5 +1,8 @@
 // The package's TypeScript declarations are exact enough for a strict
-// TypeScript consumer to type-check, and wrong use is rejected.
+// TypeScript consumer to type-check, and wrong use is rejected. The
+// wasm-bindgen declarations give each class `[Symbol.dispose]()` (for `using`),
+// so a consumer needs `esnext.disposable` in `lib` (TypeScript >= 5.2) or
+// `skipLibCheck`; the README says so.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -10,7 +13,7 @@ const tsc = fileURLToPath(new URL("./node_modules/typescript/bin/tsc", import.me
 
 function typeCheck(file) {
   try {
-    execFileSync(process.execPath, [tsc, "--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--skipLibCheck", "false", file], { cwd: here, encoding: "utf8" });
+    execFileSync(process.execPath, [tsc, "--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--lib", "es2022,dom,esnext.disposable", "--skipLibCheck", "false", file], { cwd: here, encoding: "utf8" });
     return "";
   } catch (err) {
     return String(err.stdout) + String(err.stderr);
