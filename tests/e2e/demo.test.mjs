@@ -244,7 +244,10 @@ test("the panel's payload equals what the library would send", async (t) => {
     await page.click("#privacy-toggle");
     await page.click("#level-contribute");
     const shown = JSON.parse(await page.textContent("#payload"));
-    const library = await page.evaluate(() => window.demo.rec.previewSignal().payload);
+    const library = await page.evaluate(() => {
+      const preview = window.demo.rec.previewSignal();
+      return preview.payload ?? preview;
+    });
     assert.deepEqual(shown, library);
     for (const id of catalog.items.map((it) => it.id)) assert.ok(!JSON.stringify(shown).includes(id), `payload leaks ${id}`);
   });
@@ -260,6 +263,7 @@ test("screenshots at 1280x800 and 390x844 (laptop and phone), no horizontal over
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.locator("#for-you-list > li").first().locator(".why-button").click();
       await page.waitForSelector("#toast", { state: "hidden" });
+      await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: join(ARTIFACTS, `demo-${width}x${height}.png`) });
       await page.click("#privacy-toggle");
       await page.screenshot({ path: join(ARTIFACTS, `demo-privacy-${width}x${height}.png`) });

@@ -153,7 +153,8 @@ function renderLeaves({ rec }) {
     return;
   }
   const preview = rec.previewSignal();
-  const payload = preview?.payload ?? null;
+  // previewSignal() gives { payload, description, budget } or the payload itself.
+  const payload = preview?.payload ?? (preview && typeof preview === "object" && "bits" in preview ? preview : null);
   if (!preview || !payload) {
     summary.textContent = preview?.description ?? "Nothing will be sent at this level. Choose “Help the shop” to contribute a coarse, noised signal.";
     payloadEl.hidden = true;
@@ -167,7 +168,7 @@ function renderLeaves({ rec }) {
   const b = preview?.budget ?? {};
   const rows = [];
   if (typeof epsilon === "number") rows.push(["ε of this report", epsilon.toFixed(2)]);
-  for (const [key, label] of [["used", "Budget used"], ["remaining", "Budget left"], ["left", "Budget left"], ["cap", "Budget cap"], ["windowDays", "Window (days)"]]) {
+  for (const [key, label] of [["used", "Budget used"], ["spent", "Budget used"], ["remaining", "Budget left"], ["left", "Budget left"], ["cap", "Budget cap"], ["windowDays", "Window (days)"]]) {
     if (typeof b[key] === "number") rows.push([label, key === "windowDays" ? String(b[key]) : b[key].toFixed(2)]);
   }
   replaceChildren(budget, rows.flatMap(([k, v]) => [h("dt", { text: k }), h("dd", { text: v })]));
