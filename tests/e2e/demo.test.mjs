@@ -180,6 +180,9 @@ test("the privacy panel is one click away and shows live, editable history", asy
     const raw = JSON.parse(await page.textContent("#raw-export"));
     assert.deepEqual(raw, await page.evaluate(() => window.demo.rec.exportData()));
 
+    // The clicked aisle shows up as an interest.
+    const interests = await page.$$eval("#interests > li[data-category]", (lis) => lis.map((li) => li.dataset.category));
+    assert.equal(interests[0], aisle, `top interest should be ${aisle}, got ${interests}`);
     const hasForgetItem = await page.evaluate(() => typeof window.demo.rec.forgetItem === "function");
     if (hasForgetItem) {
       await page.locator(`#history > li[data-item="${clicked[0]}"] button`).first().click();

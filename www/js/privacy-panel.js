@@ -38,6 +38,18 @@ export function currentLevel(rec) {
   return has.dial(rec) ? String(rec.level) : "personal";
 }
 
+/** Category interests from exportData().profile, decayed to now, strongest first. */
+export function inferredInterests(data, now = Date.now()) {
+  const categories = data?.profile?.categories;
+  if (!categories || typeof categories !== "object") return [];
+  const halfLifeMs = (data.options?.halfLifeDays ?? 14) * 86400000;
+  return Object.entries(categories)
+    .map(([category, a]) => ({ category, strength: (a?.value ?? 0) * Math.pow(2, -(now - (a?.at ?? now)) / halfLifeMs) }))
+    .filter((i) => i.strength > 0)
+    .sort((x, y) => y.strength - x.strength)
+    .slice(0, 12);
+}
+
 function formatBytes(n) {
   if (typeof n !== "number") return "?";
   return n < 1024 ? `${n} bytes` : `${(n / 1024).toFixed(1)} KB`;
@@ -120,7 +132,17 @@ function renderKnows({ rec, catalog, categories, onChange }) {
       }
     };
   } else {
-    replaceChildren(list, h("li", { class: "empty", text: "Interest editing needs the privacy module, which is not in this build. Your interests are inferred from the history below." }));
+    // Read-only: the decayed category affinities from exportData().profile.
+    const inferred = inferredInterests(data);
+    const max = Math.max(1e-9, ...inferred.map((i) => i.strength));
+    replaceChildren(list,
+      inferred.map((i) => h("li", { class: "interest", dataset: { category: i.category } },
+        h("span", { class: "interest-name", text: i.category }),
+        h("meter", { min: 0, max: 1, value: i.strength / max, "aria-label": `strength of ${i.category}` }),
+        h("span"))),
+      h("li", { class: "empty", text: inferred.length
+        ? "Inferred from your history. Editing interests needs the privacy module, which is not in this build: use Forget below."
+        : "No interests yet. Click around the shop." }));
     form.hidden = true;
   }
 
