@@ -81,9 +81,14 @@ test("the page is served with the CSP and the CSP is enforced (no inline script 
   });
 });
 
-test("a fresh visitor sees popular items", async () => {
+test("a fresh visitor sees popular items, and the page loads nothing from elsewhere (works offline)", async () => {
   await inBrowser({}, async (page) => {
+    const requested = [];
+    page.on("request", (req) => requested.push(req.url()));
     await openDemo(page, server.url);
+    assert.ok(requested.length > 5, "no requests seen");
+    const foreign = requested.filter((u) => !u.startsWith(server.url + "/"));
+    assert.deepEqual(foreign, [], "the demo fetched something that is not on its own server");
     assert.equal(await page.getAttribute("#for-you", "data-mode"), "popular");
     const row = await forYou(page);
     assert.equal(row.length, 8);

@@ -1,7 +1,6 @@
 // The lighttouch demo shop. Loads the catalogue, opens a Recommender in this
 // browser and keeps "For you", the aisles and the privacy panel in sync with
 // every click. No inline script, no innerHTML: text is always textContent.
-import init, { Recommender } from "../pkg/index.js";
 import { h, replaceChildren, toast } from "./dom.js";
 import { card } from "./cards.js";
 import { renderPanel, eventsFromExport, currentLevel } from "./privacy-panel.js";
@@ -208,7 +207,18 @@ function showError(err) {
   document.getElementById("for-you").dataset.mode = "error";
 }
 
+/** Loads the package that scripts/build-pkg.sh copies to www/pkg, with a clear message when it is missing. */
+async function loadLibrary() {
+  try {
+    return await import("../pkg/index.js");
+  } catch (err) {
+    throw new Error(`the lighttouch package is not in www/pkg (run ./scripts/start.sh): ${err.message}`);
+  }
+}
+
 async function main() {
+  const { default: init, Recommender } = await loadLibrary();
+  if (typeof Recommender?.open !== "function") throw new Error("this build of lighttouch has no Recommender (run ./scripts/start.sh)");
   const [, response] = await Promise.all([init(), fetch("catalog.json")]);
   if (!response.ok) throw new Error(`catalog.json: HTTP ${response.status}`);
   const catalog = await response.json();
