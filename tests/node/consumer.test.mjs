@@ -68,9 +68,9 @@ test("bad input is a JS Error naming the item, not a crash", () => {
   rec.setCatalog(items.slice(0, 5));
   assert.throws(
     () => rec.setCatalog([{ id: "a", categories: ["x"] }, { id: "a", categories: ["y"] }]),
-    (err) => err instanceof Error && /"a"/.test(err.message) && /1/.test(err.message),
+    (err) => err instanceof Error && err.name === "CatalogError" && /item 1 \(id "a"\)/.test(err.message) && /"id"/.test(err.message),
   );
   // The failed load left the previous catalogue in place.
   assert.equal(rec.recommend({ k: 10 }).length, 5);
-  assert.throws(() => rec.record({ item: "sku-001", kind: "teleport" }), Error);
+  assert.throws(() => rec.record({ item: "sku-001", kind: "teleport" }), (err) => err instanceof Error && err.name === "EventError" && /teleport/.test(err.message));
 });
