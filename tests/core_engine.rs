@@ -80,7 +80,7 @@ fn clicks_on_a_category_bring_it_to_the_top() {
     let all = e
         .recommend(
             &RecommendRequest {
-                exclude_seen: false,
+                exclude_seen: false.into(),
                 ..Default::default()
             },
             NOW,
@@ -114,14 +114,14 @@ fn dismissed_items_never_come_back_and_dislikes_damp_categories() {
     rec(&mut e, "novel", EventKind::Dismiss);
     let all = RecommendRequest {
         k: 100,
-        exclude_seen: false,
+        exclude_seen: false.into(),
         ..Default::default()
     };
     let r = e.recommend(&all, NOW).unwrap();
     assert!(!ids(&r).contains(&"novel"));
     let with_candidate = RecommendRequest {
         candidates: Some(vec!["novel".into(), "tent".into()]),
-        exclude_seen: false,
+        exclude_seen: false.into(),
         ..Default::default()
     };
     assert_eq!(ids(&e.recommend(&with_candidate, NOW).unwrap()), ["tent"]);
@@ -133,6 +133,10 @@ fn dismissed_items_never_come_back_and_dislikes_damp_categories() {
     let r = d.recommend(&all, NOW).unwrap();
     let pos = |id| ids(&r).iter().position(|x| *x == id).unwrap();
     assert!(pos("helmet") > pos("stove"), "{:?}", ids(&r));
+    assert!(
+        !ids(&r).contains(&"bike-2"),
+        "the disliked item itself is left out"
+    );
     let s = d.score_of("helmet");
     assert!(s < 0.1, "damped score {s}");
 }
@@ -146,7 +150,7 @@ impl ScoreOf for Engine {
             .recommend(
                 &RecommendRequest {
                     candidates: Some(vec![id.into()]),
-                    exclude_seen: false,
+                    exclude_seen: false.into(),
                     ..Default::default()
                 },
                 NOW,
@@ -334,7 +338,7 @@ fn json_shapes_match_the_js_contract() {
     );
     let req: RecommendRequest =
         serde_json::from_str(r#"{"k":3,"excludeSeen":false,"categories":["A"]}"#).unwrap();
-    assert_eq!((req.k, req.exclude_seen), (3, false));
+    assert_eq!((req.k, req.exclude_seen), (3, false.into()));
     assert!(serde_json::from_str::<RecommendRequest>(r#"{"kk":3}"#).is_err());
     let ev: EventInput =
         serde_json::from_str(r#"{"item":"sku-1","kind":"addToCart","at":5}"#).unwrap();
@@ -350,6 +354,9 @@ fn json_shapes_match_the_js_contract() {
         serde_json::from_str(r#"{"id":"x","categories":["A"],"popularity":3,"vector":[1,2]}"#)
             .unwrap();
     assert_eq!(item.vector, Some(vec![1.0, 2.0]));
+    let with_cms_fields: ItemInput =
+        serde_json::from_str(r#"{"id":"x","categories":[],"url":"/x","image":"x.png"}"#).unwrap();
+    assert_eq!(with_cms_fields.id, "x");
     let e = engine();
     let status = serde_json::to_value(e.status()).unwrap();
     assert_eq!(
@@ -396,4 +403,34 @@ fn invalid_options_fall_back_to_defaults_and_report() {
     let e = Engine::open(Box::new(MemoryStore::new("t")), o, NOW);
     assert_eq!(e.options(), &Options::default());
     assert!(e.status().last_error.unwrap().contains("halfLifeDays"));
+}
+
+#[test]
+fn events_older_than_retention_are_folded_but_not_kept() {
+    let mut e = engine();
+    let mut old = EventInput::new("tent", EventKind::Purchase);
+    old.at = Some(NOW - 200.0 * DAY);
+    e.record(old, NOW).unwrap();
+    assert_eq!(e.history().len(), 0);
+    assert!(e.profile().categories["Camping"].value > 0.0);
+    assert!(e.profile().is_seen("tent"));
+}
+
+#[test]
+fn a_shared_catalogue_behaves_like_an_own_one() {
+    use lighttouch::core::Catalog;
+    use std::rc::Rc;
+    let shared = Rc::new(Catalog::build(&shop()).unwrap());
+    let mut a = Engine::open(Box::new(MemoryStore::new("a")), Options::default(), NOW);
+    let summary = a.set_shared_catalog(Rc::clone(&shared));
+    assert_eq!(summary.items, 7);
+    let mut b = engine();
+    for e in [&mut a, &mut b] {
+        rec(e, "stove", EventKind::Like);
+    }
+    let req = RecommendRequest::default();
+    assert_eq!(
+        a.recommend(&req, NOW).unwrap(),
+        b.recommend(&req, NOW).unwrap()
+    );
 }

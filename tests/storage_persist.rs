@@ -421,3 +421,125 @@ proptest! {
         prop_assert_eq!(reopened.profile(), a.profile());
     }
 }
+
+#[test]
+fn crafted_state_with_invalid_numbers_is_sanitised() {
+    use lighttouch::core::profile::Decayed;
+    use lighttouch::storage::codec::{encode_state, PersistedState};
+    let origin = MemoryOrigin::new();
+    let mut state = PersistedState::default();
+    state.profile.categories.insert(
+        "A".into(),
+        Decayed {
+            value: f64::NAN,
+            at: NOW,
+        },
+    );
+    state.profile.categories.insert(
+        "B".into(),
+        Decayed {
+            value: 3.0,
+            at: NOW,
+        },
+    );
+    origin.raw_put(
+        &physical_key("shop", "state"),
+        &encode_state(&state).unwrap(),
+    );
+    let e = open(&origin, "shop");
+    assert!(e.status().last_error.unwrap().contains("invalid numbers"));
+    assert_eq!(e.profile().categories.len(), 1);
+    let r = top(&e);
+    assert!(r.iter().all(|x| x.score.is_finite()));
+    assert!(r[0].id.starts_with('i'));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn reopening_at_any_point_changes_nothing(n in 1usize..300, reopen_every in 1usize..150) {
+        let origin = MemoryOrigin::new();
+        let mut a = open(&origin, "a");
+        let mut b = open(&origin, "b");
+        for j in 0..n {
+            record_n(&mut a, 1, j);
+            record_n(&mut b, 1, j);
+            if j % reopen_every == 0 {
+                a.flush();
+                a = open(&origin, "a");
+            }
+        }
+        a.flush();
+        let a = open(&origin, "a");
+        prop_assert_eq!(a.history(), b.history());
+        prop_assert_eq!(a.profile(), b.profile());
+        prop_assert_eq!(top(&a), top(&b));
+    }
+}
+
+#[test]
+fn forget_in_another_tab_is_respected_by_the_next_flush() {
+    let origin = MemoryOrigin::new();
+    let mut a = open(&origin, "shop");
+    record_n(&mut a, 10, 0);
+    a.flush();
+    let mut b = open(&origin, "shop");
+    assert_eq!(b.history().len(), 10);
+    b.forget();
+    assert!(origin.raw_keys().is_empty());
+    let mut last = EventInput::new("i3", EventKind::Like);
+    last.at = Some(NOW);
+    a.record(last, NOW).unwrap();
+    a.flush();
+    let c = open(&origin, "shop");
+    let items: Vec<&str> = c.history().iter().map(|e| e.item.as_str()).collect();
+    assert_eq!(items, ["i3"], "only the event recorded after the forget");
+    assert_eq!(c.profile().folded_events, 1);
+}
+
+#[test]
+fn merging_with_a_damaged_remote_log_rewrites_it_consistently() {
+    let origin = MemoryOrigin::new();
+    let mut a = open(&origin, "shop");
+    let mut b = open(&origin, "shop");
+    record_n(&mut b, 400, 0);
+    b.flush();
+    origin.raw_put(&physical_key("shop", "events.0"), "lte1:zz");
+    record_n(&mut a, 3, 1000);
+    a.flush();
+    let c = open(&origin, "shop");
+    assert_eq!(
+        c.status().last_error,
+        None,
+        "a consistent namespace was written"
+    );
+    assert_eq!(c.history().len(), 400 - CHUNK_EVENTS as usize + 3);
+    assert_eq!(c.history(), a.history());
+    assert_eq!(c.profile(), a.profile());
+}
+
+#[test]
+fn unavailable_storage_works_in_memory_and_forget_does_not_throw() {
+    use lighttouch::storage::UnavailableStore;
+    let mut e = Engine::open(
+        Box::new(UnavailableStore::new(
+            "SecurityError: The operation is insecure.",
+        )),
+        Options::default(),
+        NOW,
+    );
+    e.set_catalog(catalog()).unwrap();
+    record_n(&mut e, 30, 0);
+    e.flush();
+    e.put_extra("k", "v".into()).unwrap();
+    assert_eq!(e.get_extra("k"), Some("v"));
+    let st = e.status();
+    assert!(!st.persistent);
+    assert_eq!(st.events, 30);
+    assert!(st.last_error.unwrap().contains("The operation is insecure"));
+    assert!(!top(&e).is_empty());
+    e.forget();
+    assert_eq!(e.status().events, 0);
+    assert!(!e.status().persistent);
+}

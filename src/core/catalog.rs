@@ -21,9 +21,10 @@ pub const MAX_TEXT_LEN: usize = 1024;
 /// Maximum number of dimensions of an item vector.
 pub const MAX_VECTOR_DIMS: usize = 1024;
 
-/// One item as the page supplies it.
+/// One item as the page supplies it. Unknown fields (a CMS record's `url`,
+/// `image`, ...) are ignored, so items can be passed as they come.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct ItemInput {
     /// Unique, non-empty id (at most [`MAX_ID_LEN`] bytes).
     pub id: String,

@@ -10,18 +10,48 @@
 //!   evidence is already in the aggregates), retry once, else memory mode;
 //! * another instance (tab) wrote since we loaded -> merge: take its state and
 //!   events, append our unflushed events (de-duplicated), then write.
+//!
+//! ```
+//! use lighttouch::core::{Engine, EventInput, EventKind, ItemInput, Options, RecommendRequest};
+//! use lighttouch::storage::MemoryOrigin;
+//!
+//! let now = 1_700_000_000_000.0;
+//! let origin = MemoryOrigin::new(); // stands for the browser's localStorage
+//! let mut rec = Engine::open(Box::new(origin.store("shop")), Options::default(), now);
+//! rec.set_catalog(vec![
+//!     ItemInput::new("sku-1", &["Cycling"]),
+//!     ItemInput::new("sku-2", &["Cycling"]),
+//!     ItemInput::new("sku-3", &["Books"]),
+//! ])?;
+//! rec.record(EventInput::new("sku-1", EventKind::Click), now)?;
+//! let top = rec.recommend(&RecommendRequest::default(), now)?;
+//! assert_eq!(top[0].id, "sku-2");
+//! assert_eq!(
+//!     rec.explain("sku-2", now)?,
+//!     "Recommended because you showed interest in Cycling."
+//! );
+//! rec.flush();
+//! let again = Engine::open(Box::new(origin.store("shop")), Options::default(), now);
+//! assert_eq!(again.history().len(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::collections::{BTreeMap, HashSet};
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
 use super::catalog::{Catalog, CatalogSummary, ItemInput};
 use super::error::{CatalogError, EventError, RecommendError};
 use super::event::{Event, EventInput};
+use super::explain;
 use super::history::History;
+use super::impressions::{is_capped, Impressions};
 use super::options::Options;
 use super::profile::Profile;
-use super::ranking::{self, RankContext, RecommendRequest, Recommendation, ScoreComponent};
+use super::ranking::{RankContext, RecommendRequest, Recommendation, ScoreComponent};
+use super::rerank;
+use crate::storage::codec;
 use crate::storage::persist::{Persist, StateFound};
 use crate::storage::{Store, StoreError};
 
@@ -50,7 +80,10 @@ pub struct ExportData {
     pub events: Vec<Event>,
     /// The decayed aggregates (values with their reference times).
     pub profile: Profile,
-    /// Values other modules stored through the engine.
+    /// Impression counters (frequency capping, exploration).
+    pub impressions: Impressions,
+    /// Values other modules stored through the engine (verbatim; the
+    /// impression counters are stored encoded under `impressions`).
     pub extras: BTreeMap<String, String>,
     /// Storage status.
     pub status: Status,
@@ -61,11 +94,15 @@ pub struct ExportData {
 /// The recommender engine for one namespace.
 pub struct Engine {
     options: Options,
-    catalog: Catalog,
+    catalog: Rc<Catalog>,
     history: History,
     profile: Profile,
     persist: Persist,
+    impressions: Impressions,
 }
+
+/// Extra name under which the impression counters are stored.
+pub const IMPRESSIONS_EXTRA: &str = "impressions";
 
 type EventKey = (String, u8, u64, Option<u64>);
 
@@ -95,14 +132,16 @@ impl Engine {
         let loaded = persist.load();
         let mut engine = Engine {
             options,
-            catalog: Catalog::default(),
+            catalog: Rc::new(Catalog::default()),
             history: History::from_parts(loaded.events, loaded.first_seq),
             profile: loaded.state.profile,
             persist,
+            impressions: Impressions::default(),
         };
         if let Some(e) = options_error {
             engine.persist.note_error(e);
         }
+        engine.load_impressions();
         engine.enforce_retention(now_ms);
         engine
     }
@@ -110,9 +149,17 @@ impl Engine {
     /// Replaces the catalogue. On error the previous catalogue stays. Events
     /// recorded earlier for items that were unknown are folded in now.
     pub fn set_catalog(&mut self, items: Vec<ItemInput>) -> Result<CatalogSummary, CatalogError> {
-        self.catalog = Catalog::build(&items)?;
+        let catalog = Catalog::build(&items)?;
+        Ok(self.set_shared_catalog(Rc::new(catalog)))
+    }
+
+    /// Installs an already validated catalogue, shared between engines (the
+    /// evaluation harness builds it once with [`Catalog::build`] for all its
+    /// engines). Same effect as [`Engine::set_catalog`].
+    pub fn set_shared_catalog(&mut self, catalog: Rc<Catalog>) -> CatalogSummary {
+        self.catalog = catalog;
         self.fold_unscored();
-        Ok(self.catalog.summary())
+        self.catalog.summary()
     }
 
     fn fold_unscored(&mut self) {
@@ -134,12 +181,21 @@ impl Engine {
         }
     }
 
-    /// Records an event (validated; `at` defaults to `now_ms`). O(categories
-    /// + tags of the item); only marks storage dirty (see [`Engine::flush`]).
+    /// Records an event (validated; `at` defaults to `now_ms`) in time
+    /// O(categories and tags of the item); only marks storage dirty (see
+    /// [`Engine::flush`]).
+    /// Events older than `retentionDays` are folded into the profile but
+    /// not kept raw.
     pub fn record(&mut self, event: EventInput, now_ms: f64) -> Result<(), EventError> {
         let event = event.validate(now_ms)?;
-        self.apply(event);
+        if self
+            .impressions
+            .observe(&event, &self.catalog, self.options.impression_memory_ms())
+        {
+            self.store_impressions();
+        }
         let cutoff = now_ms - self.options.retention_ms();
+        self.apply(event, cutoff);
         if self
             .history
             .trim_front(self.options.max_events as usize, cutoff)
@@ -150,7 +206,9 @@ impl Engine {
         Ok(())
     }
 
-    fn apply(&mut self, mut event: Event) {
+    /// Folds an event into the profile and keeps it raw unless it is older
+    /// than `cutoff_ms` or no raw events are kept (`maxEvents` 0).
+    fn apply(&mut self, mut event: Event, cutoff_ms: f64) {
         self.profile.observe(&event);
         event.scored = false;
         if let Some(idx) = self.catalog.index_of(&event.item) {
@@ -158,6 +216,10 @@ impl Engine {
             self.profile
                 .fold(&event, &self.catalog, idx, &self.options.event_weights, h);
             event.scored = true;
+        }
+        if event.at < cutoff_ms || self.options.max_events == 0 {
+            self.persist.mark_state_dirty();
+            return;
         }
         let seq = self.history.push(event);
         self.persist.mark_events_from(seq);
@@ -180,7 +242,75 @@ impl Engine {
         extras: &[&dyn ScoreComponent],
     ) -> Result<Vec<Recommendation>, RecommendError> {
         let ctx = self.rank_context(now_ms);
-        ranking::recommend(&ctx, request, extras)
+        rerank::rank(&ctx, request, extras, Some(&self.impressions))
+    }
+
+    /// Records that `ids` were shown to the visitor at `now_ms` (call it with
+    /// the ids actually rendered). Feeds frequency capping (an item shown
+    /// `impressionCap` times without engagement sinks) and the per-category
+    /// click-through that exploration samples from. Duplicates in one call
+    /// count once; ids need not be in the catalogue. On error (an empty or
+    /// over-long id, more than 1000 ids) nothing is recorded. Returns how many
+    /// distinct items were recorded. Persisted on the next flush.
+    pub fn record_impressions(&mut self, ids: &[String], now_ms: f64) -> Result<usize, EventError> {
+        let memory = self.options.impression_memory_ms();
+        let n = self
+            .impressions
+            .record(ids, &self.catalog, now_ms, memory)?;
+        self.impressions.retain(now_ms, memory);
+        self.store_impressions();
+        Ok(n)
+    }
+
+    /// The impression counters.
+    pub fn impressions(&self) -> &Impressions {
+        &self.impressions
+    }
+
+    /// Forgets the impressions of one item (for a visitor's "forget this
+    /// item"); the per-category counts stay.
+    pub fn forget_item_impressions(&mut self, id: &str) {
+        if self.impressions.remove_item(id) {
+            self.store_impressions();
+        }
+    }
+
+    fn store_impressions(&mut self) {
+        let stored = if self.impressions == Impressions::default() {
+            self.persist.set_extra(IMPRESSIONS_EXTRA, None)
+        } else {
+            match codec::encode_impressions(&self.impressions) {
+                Ok(v) => self.persist.set_extra(IMPRESSIONS_EXTRA, Some(v)),
+                Err(e) => Err(StoreError::Other(e.to_string())),
+            }
+        };
+        if let Err(e) = stored {
+            self.persist
+                .note_error(format!("could not store impressions ({e})"));
+        }
+    }
+
+    /// (Re)reads the impression counters from the extras (after open or a
+    /// merge with another tab); unreadable counters start empty.
+    fn load_impressions(&mut self) {
+        self.impressions = match self.persist.extra(IMPRESSIONS_EXTRA) {
+            None => Impressions::default(),
+            Some(v) => match codec::decode_impressions(v) {
+                Ok(mut imp) => {
+                    if imp.sanitize() > 0 {
+                        self.persist
+                            .note_error("stored impressions held invalid numbers".into());
+                    }
+                    imp
+                }
+                Err(e) => {
+                    self.persist.note_error(format!(
+                        "stored impressions unreadable ({e}); starting empty"
+                    ));
+                    Impressions::default()
+                }
+            },
+        };
     }
 
     /// The prepared ranking tables at `now_ms` (for extra components).
@@ -204,7 +334,18 @@ impl Engine {
             .catalog
             .index_of(id)
             .ok_or_else(|| RecommendError::UnknownItem { id: id.to_string() })?;
-        Ok(ranking::explain(&self.rank_context(now_ms), idx, extras))
+        let text = explain::explain(&self.rank_context(now_ms), idx, extras);
+        let (cap, memory) = (
+            self.options.impression_cap,
+            self.options.impression_memory_ms(),
+        );
+        let shown = self.impressions.unengaged(id, now_ms, memory);
+        if is_capped(shown, cap) && !text.starts_with("Not recommended") {
+            return Ok(format!(
+                "{text} It was shown {shown} times without engagement, so it ranks below other items for now."
+            ));
+        }
+        Ok(text)
     }
 
     /// Storage health.
@@ -223,18 +364,20 @@ impl Engine {
             options: self.options.clone(),
             events: self.history.iter().cloned().collect(),
             profile: self.profile.clone(),
+            impressions: self.impressions.clone(),
             extras: self.persist.extras().clone(),
             status: self.status(),
             stored_keys: self.persist.stored_keys(),
         }
     }
 
-    /// Erases every key of the namespace and resets history, profile and
-    /// extras (the catalogue and options stay).
+    /// Erases every key of the namespace and resets history, profile,
+    /// impressions and extras (the catalogue and options stay).
     pub fn forget(&mut self) {
         self.persist.forget();
         self.history = History::default();
         self.profile = Profile::default();
+        self.impressions = Impressions::default();
     }
 
     /// Whether a flush has something to write.
@@ -301,17 +444,22 @@ impl Engine {
         let theirs: HashSet<EventKey> = remote.events.iter().map(event_key).collect();
         self.persist.adopt(&remote);
         self.persist.set_extras(extras, dirty_extras);
+        if remote.needs_rewrite {
+            // Their stored log had holes: rewrite it as we renumbered it.
+            self.persist.mark_all_events(remote.first_seq);
+        }
         self.history = History::from_parts(remote.events, remote.first_seq);
         self.profile = remote.state.profile;
         self.persist.mark_state_dirty();
         for e in pending {
             if !theirs.contains(&event_key(&e)) {
-                self.apply(e);
+                self.apply(e, f64::MIN);
             }
         }
         self.fold_unscored();
         self.history
             .trim_front(self.options.max_events as usize, f64::MIN);
+        self.load_impressions();
     }
 
     /// Full retention pass (count and age) as of `now_ms`.

@@ -61,6 +61,22 @@ pub enum EventError {
         /// What is wrong, including the offending value.
         reason: String,
     },
+    /// One id given to `recordImpressions` is invalid.
+    InvalidImpression {
+        /// Position of the id in the list.
+        index: usize,
+        /// The id as given.
+        id: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// More ids than one `recordImpressions` call accepts.
+    TooManyImpressions {
+        /// Number of ids offered.
+        count: usize,
+        /// The cap.
+        max: usize,
+    },
 }
 
 impl fmt::Display for EventError {
@@ -71,6 +87,13 @@ impl fmt::Display for EventError {
                 field,
                 reason,
             } => write!(f, "event for item {item:?}: field \"{field}\" {reason}"),
+            EventError::InvalidImpression { index, id, reason } => {
+                write!(f, "impression {index} (id {id:?}): field \"id\" {reason}")
+            }
+            EventError::TooManyImpressions { count, max } => write!(
+                f,
+                "recordImpressions got {count} ids, more than the maximum of {max} per call"
+            ),
         }
     }
 }
@@ -123,6 +146,13 @@ pub enum RecommendError {
         /// The unknown id.
         id: String,
     },
+    /// A request field is out of range or malformed.
+    InvalidField {
+        /// The field's path in JS spelling (`exploration`, `diversity.lambda`, `exclude`...).
+        field: String,
+        /// What is wrong, including the offending value.
+        reason: String,
+    },
 }
 
 impl fmt::Display for RecommendError {
@@ -137,6 +167,9 @@ impl fmt::Display for RecommendError {
             ),
             RecommendError::UnknownItem { id } => {
                 write!(f, "item id {id:?} is not in the catalog")
+            }
+            RecommendError::InvalidField { field, reason } => {
+                write!(f, "request field \"{field}\" {reason}")
             }
         }
     }

@@ -78,6 +78,25 @@ impl EventKind {
             EventKind::Rate => "rate",
         }
     }
+
+    /// The kind with JS name `name` (`"addToCart"`, ...), if any.
+    pub fn from_name(name: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// Whether the kind shows engagement with a shown item (`click`,
+    /// `dwell`, `like`, `addToCart`, `purchase`): it resets the item's
+    /// unengaged impressions and counts as a click-through for its categories.
+    pub fn is_engagement(self) -> bool {
+        matches!(
+            self,
+            EventKind::Click
+                | EventKind::Dwell
+                | EventKind::Like
+                | EventKind::AddToCart
+                | EventKind::Purchase
+        )
+    }
 }
 
 /// Per-kind signal weights (see the module docs for the defaults). Missing
@@ -369,6 +388,8 @@ mod tests {
             let debug = format!("{k:?}");
             assert_eq!(debug.to_lowercase(), k.name().to_lowercase());
             assert_eq!(debug[..1].to_lowercase(), k.name()[..1]);
+            assert_eq!(EventKind::from_name(k.name()), Some(k));
         }
+        assert_eq!(EventKind::from_name("buy"), None);
     }
 }

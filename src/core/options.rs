@@ -30,7 +30,18 @@ pub struct Options {
     pub weights: ScoreWeights,
     /// Per-kind event signal weights.
     pub event_weights: KindWeights,
+    /// Frequency cap (default 3): an item shown this many times without
+    /// engagement sinks below every non-capped candidate; each unengaged
+    /// impression before that scales its score by 0.7. 0 turns capping off.
+    pub impression_cap: u32,
+    /// Days an item's unengaged impressions are remembered after it was last
+    /// shown, and the half-life of the per-category click-through counts
+    /// used by exploration (default 30).
+    pub impression_memory_days: f64,
 }
+
+/// Largest accepted `impressionCap`.
+pub const MAX_IMPRESSION_CAP: u32 = 1000;
 
 impl Default for Options {
     fn default() -> Self {
@@ -41,6 +52,8 @@ impl Default for Options {
             freshness_half_life_days: 30.0,
             weights: ScoreWeights::default(),
             event_weights: KindWeights::default(),
+            impression_cap: 3,
+            impression_memory_days: 30.0,
         }
     }
 }
@@ -68,6 +81,16 @@ impl Options {
         check_days("halfLifeDays", self.half_life_days)?;
         check_days("retentionDays", self.retention_days)?;
         check_days("freshnessHalfLifeDays", self.freshness_half_life_days)?;
+        check_days("impressionMemoryDays", self.impression_memory_days)?;
+        if self.impression_cap > MAX_IMPRESSION_CAP {
+            return Err(bad(
+                "impressionCap",
+                format!(
+                    "must be at most {MAX_IMPRESSION_CAP} (0 = off), got {}",
+                    self.impression_cap
+                ),
+            ));
+        }
         if self.max_events > MAX_MAX_EVENTS {
             return Err(bad(
                 "maxEvents",
@@ -97,6 +120,11 @@ impl Options {
     /// The profile half-life in ms.
     pub fn half_life_ms(&self) -> f64 {
         self.half_life_days * MS_PER_DAY
+    }
+
+    /// How long unengaged impressions are remembered, in ms.
+    pub fn impression_memory_ms(&self) -> f64 {
+        self.impression_memory_days * MS_PER_DAY
     }
 
     /// The raw-event retention in ms.
@@ -165,5 +193,23 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("freshnessHalfLifeDays"));
+        let o = Options {
+            impression_cap: MAX_IMPRESSION_CAP + 1,
+            ..Options::default()
+        };
+        assert!(o
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .starts_with("option \"impressionCap\" must be at most 1000"));
+        let o = Options {
+            impression_memory_days: -1.0,
+            ..Options::default()
+        };
+        assert!(o
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("\"impressionMemoryDays\""));
     }
 }

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::catalog::Catalog;
 use super::event::{Event, EventKind, KindWeights};
+use super::kind_set::KindSet;
 
 /// Cap of each affinity map (categories, tags, items).
 pub const MAX_PROFILE_KEYS: usize = 10_000;
@@ -121,6 +122,10 @@ pub struct Profile {
     pub dismissed: BTreeMap<String, f64>,
     /// Number of events folded into the affinities.
     pub folded_events: u64,
+    /// Item id -> the kinds of events recorded for it (same keys as `seen`;
+    /// drives `excludeSeen` per kind). JSON: `{id: ["view", "purchase"]}`.
+    #[serde(default)]
+    pub seen_kinds: BTreeMap<String, KindSet>,
 }
 
 fn add_to(map: &mut BTreeMap<String, Decayed>, key: &str, w: f64, t: f64, h: f64) {
@@ -172,6 +177,13 @@ impl Profile {
     /// Applies to every event, including events for unknown items.
     pub fn observe(&mut self, event: &Event) {
         mark(&mut self.seen, &event.item, event.at);
+        let kinds = self.seen_kinds.entry(event.item.clone()).or_default();
+        *kinds = kinds.with(event.kind);
+        if self.seen_kinds.len() > self.seen.len() {
+            // `seen` was trimmed: keep the kinds of the survivors only.
+            let seen = &self.seen;
+            self.seen_kinds.retain(|id, _| seen.contains_key(id));
+        }
         if event.kind == EventKind::Dismiss {
             mark(&mut self.dismissed, &event.item, event.at);
         }
@@ -221,6 +233,37 @@ impl Profile {
         }
     }
 
+    /// Drops entries holding non-finite numbers (possible only in a crafted
+    /// stored value) so ranking never sees NaN. Returns how many were dropped.
+    pub fn sanitize(&mut self) -> usize {
+        let before = self.len_all();
+        let ok = |d: &Decayed| d.value.is_finite() && d.at.is_finite();
+        self.categories.retain(|_, d| ok(d));
+        self.tags.retain(|_, d| ok(d));
+        self.items.retain(|_, d| ok(d));
+        self.seen.retain(|_, t| t.is_finite());
+        let seen = &self.seen;
+        self.seen_kinds.retain(|id, _| seen.contains_key(id));
+        self.dismissed.retain(|_, t| t.is_finite());
+        let mut dropped = before - self.len_all();
+        let centroid_ok = self.centroid.as_ref().is_none_or(|c| {
+            c.weight.is_finite() && c.at.is_finite() && c.sum.iter().all(|x| x.is_finite())
+        });
+        if !centroid_ok {
+            self.centroid = None;
+            dropped += 1;
+        }
+        dropped
+    }
+
+    fn len_all(&self) -> usize {
+        self.categories.len()
+            + self.tags.len()
+            + self.items.len()
+            + self.seen.len()
+            + self.dismissed.len()
+    }
+
     /// The decayed affinity of a category at `now` (0 when unknown).
     pub fn category_affinity(&self, name: &str, now: f64, half_life_ms: f64) -> f64 {
         self.categories
@@ -250,6 +293,18 @@ impl Profile {
     /// Whether any event was recorded for the item (within the set's cap).
     pub fn is_seen(&self, id: &str) -> bool {
         self.seen.contains_key(id)
+    }
+
+    /// The kinds of events recorded for the item (empty when never seen;
+    /// every kind for an item seen before kinds were recorded).
+    pub fn seen_kinds_of(&self, id: &str) -> KindSet {
+        if !self.seen.contains_key(id) {
+            return KindSet::EMPTY;
+        }
+        self.seen_kinds
+            .get(id)
+            .copied()
+            .unwrap_or_else(KindSet::all)
     }
 
     /// The `n` items with the highest positive affinity at `now`, best first
@@ -317,12 +372,33 @@ mod tests {
     }
 
     #[test]
+    fn sanitize_drops_non_finite_entries() {
+        let mut p = Profile::default();
+        p.categories.insert("a".into(), Decayed::new(f64::NAN, 0.0));
+        p.categories.insert("b".into(), Decayed::new(1.0, 0.0));
+        p.seen.insert("x".into(), f64::INFINITY);
+        p.centroid = Some(Centroid {
+            sum: vec![f64::NAN],
+            weight: 1.0,
+            at: 0.0,
+        });
+        assert_eq!(p.sanitize(), 3);
+        assert_eq!(p.categories.len(), 1);
+        assert!(p.seen.is_empty() && p.centroid.is_none());
+    }
+
+    #[test]
     fn observe_marks_seen_and_dismissed() {
         let mut p = Profile::default();
         p.observe(&ev("x", EventKind::View, 5.0));
         p.observe(&ev("y", EventKind::Dismiss, 6.0));
+        p.observe(&ev("x", EventKind::Purchase, 7.0));
         assert!(p.is_seen("x") && p.is_seen("y"));
         assert!(!p.is_dismissed("x") && p.is_dismissed("y"));
+        let x = p.seen_kinds_of("x");
+        assert!(x.contains(EventKind::View) && x.contains(EventKind::Purchase));
+        assert!(!x.contains(EventKind::Click));
+        assert_eq!(p.seen_kinds_of("nope"), KindSet::EMPTY);
     }
 
     #[test]
@@ -333,6 +409,7 @@ mod tests {
         }
         assert!(p.dismissed.len() <= MAX_MARKED_ITEMS);
         assert!(p.seen.len() <= MAX_MARKED_ITEMS);
+        assert_eq!(p.seen_kinds.len(), p.seen.len(), "kinds follow seen");
         // The newest dismissals survive trimming.
         assert!(p.is_dismissed(&format!("i{}", MAX_MARKED_ITEMS + 9)));
         let mut m = BTreeMap::new();
@@ -348,6 +425,46 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn profile_affinities_equal_the_eager_sum(
+            events in prop::collection::vec((0usize..4, 0usize..9, 0.0f64..1e5), 1..60),
+            extra in 0.0f64..1e5,
+        ) {
+            let items = [
+                ItemInput::new("a", &["X"]),
+                ItemInput::new("b", &["X", "Y"]),
+                ItemInput::new("c", &["Y"]),
+                ItemInput::new("d", &["Z", "X"]),
+            ];
+            let cat = Catalog::build(&items).unwrap();
+            let w = KindWeights::default();
+            let mut p = Profile::default();
+            let evs: Vec<Event> = events
+                .iter()
+                .map(|&(i, k, at)| Event {
+                    item: items[i].id.clone(),
+                    kind: EventKind::ALL[k],
+                    value: Some(3.0).filter(|_| matches!(EventKind::ALL[k], EventKind::Dwell | EventKind::Rate)),
+                    at,
+                    scored: false,
+                })
+                .collect();
+            for (e, &(i, _, _)) in evs.iter().zip(&events) {
+                p.fold(e, &cat, i as u32, &w, H);
+            }
+            let now = events.iter().map(|e| e.2).fold(0.0, f64::max) + extra;
+            for name in ["X", "Y", "Z"] {
+                let eager: f64 = evs
+                    .iter()
+                    .zip(&events)
+                    .filter(|(_, &(i, _, _))| items[i].categories.iter().any(|c| c == name))
+                    .map(|(e, _)| e.signal(&w) * decay_factor(now - e.at, H))
+                    .sum();
+                let lazy = p.category_affinity(name, now, H);
+                prop_assert!((lazy - eager).abs() <= 1e-9 * (1.0 + eager.abs()), "{name}: {lazy} vs {eager}");
+            }
+        }
+
         #[test]
         fn decay_is_monotone_non_increasing(v in 0.0f64..1e6, t1 in 0.0f64..1e6, dt in 0.0f64..1e6) {
             let d = Decayed::new(v, 0.0);

@@ -13,10 +13,13 @@
 //! * `freshness`: `2^(-age / freshnessHalfLifeDays)` of `published`, 1 for
 //!   future dates, 0 without `published`.
 //!
-//! With no history the personal components are 0, so the order falls back to
+//! Dismissed items and items whose own net signal is negative (disliked) are
+//! never returned. With no history the personal components are 0, so the order falls back to
 //! popularity, then freshness (its default weight is smaller). Ties are broken
 //! by catalogue index, so equal inputs give equal outputs. Further components
-//! (item-item neighbours, re-ranking) plug in through [`ScoreComponent`].
+//! (item-item neighbours) plug in through [`ScoreComponent`]; filters,
+//! frequency capping, diversity and exploration are applied to the sum of
+//! all components by [`super::rerank`].
 
 use serde::{Deserialize, Serialize};
 
@@ -25,8 +28,7 @@ use super::error::RecommendError;
 use super::options::{Options, MS_PER_DAY};
 use super::profile::Profile;
 
-/// Largest accepted `k`.
-pub const MAX_K: usize = 1000;
+pub use super::request::{RecommendRequest, MAX_K};
 /// How many of the visitor's top items are considered for `similarToItem`.
 const LIKED_FOR_REASONS: usize = 5;
 /// Cosine above which an item is called similar to a liked item.
@@ -79,33 +81,6 @@ impl ScoreWeights {
     }
 }
 
-/// What to recommend.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct RecommendRequest {
-    /// How many items (1..=1000, default 10).
-    pub k: usize,
-    /// Restrict to these ids (all must be in the catalogue).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub candidates: Option<Vec<String>>,
-    /// Restrict to items having at least one of these categories.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub categories: Option<Vec<String>>,
-    /// Leave out items the visitor already interacted with (default true).
-    pub exclude_seen: bool,
-}
-
-impl Default for RecommendRequest {
-    fn default() -> Self {
-        RecommendRequest {
-            k: 10,
-            candidates: None,
-            categories: None,
-            exclude_seen: true,
-        }
-    }
-}
-
 /// Why an item was recommended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
@@ -136,6 +111,14 @@ pub enum Reason {
     Popular,
     /// Recently published.
     Fresh,
+    /// Shown to explore: its category's click-through is still uncertain
+    /// (Thompson sampling). `category` is the explored category, absent for
+    /// an item without categories.
+    Exploration {
+        /// The explored category.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        category: Option<String>,
+    },
 }
 
 impl Reason {
@@ -144,7 +127,7 @@ impl Reason {
             Reason::Category { weight, .. }
             | Reason::Tag { weight, .. }
             | Reason::SimilarToItem { weight, .. } => *weight,
-            Reason::Popular | Reason::Fresh => 0.0,
+            Reason::Popular | Reason::Fresh | Reason::Exploration { .. } => 0.0,
         }
     }
 }
@@ -190,6 +173,9 @@ pub struct RankContext<'a> {
     pub liked: Vec<u32>,
     /// Per item: dismissed.
     pub dismissed: Vec<bool>,
+    /// Per item: the visitor's own net signal on it is negative (e.g. a
+    /// dislike outweighing a view). Such items are not recommended.
+    pub disliked: Vec<bool>,
     /// Per item: seen.
     pub seen: Vec<bool>,
     ln_max_popularity: f64,
@@ -281,6 +267,14 @@ impl<'a> RankContext<'a> {
             centroid,
             liked,
             dismissed: mark_ids(catalog, profile.dismissed.keys()),
+            disliked: mark_ids(
+                catalog,
+                profile
+                    .items
+                    .iter()
+                    .filter(|(_, d)| d.value_at(now_ms, h) < 0.0)
+                    .map(|(id, _)| id),
+            ),
             seen: mark_ids(catalog, profile.seen.keys()),
             ln_max_popularity: f64::from(catalog.max_popularity()).ln_1p(),
         }
@@ -428,134 +422,151 @@ fn sort_reasons(r: &mut [Reason]) {
     r.sort_by(|a, b| b.weight().total_cmp(&a.weight()));
 }
 
-/// Ranks the catalogue for `request`. O(items * (categories + tags + dims)).
+/// Ranks the catalogue for `request`, without impression data (frequency
+/// capping off; exploration uses uniform priors). See [`super::rerank`].
 pub fn recommend(
     ctx: &RankContext<'_>,
     request: &RecommendRequest,
     extras: &[&dyn ScoreComponent],
 ) -> Result<Vec<Recommendation>, RecommendError> {
-    if request.k == 0 || request.k > MAX_K {
-        return Err(RecommendError::InvalidK {
-            k: request.k,
-            max: MAX_K,
-        });
-    }
-    let catalog = ctx.catalog;
-    let pool: Vec<u32> = match &request.candidates {
-        Some(ids) => {
-            let mut pool = Vec::with_capacity(ids.len());
-            for (index, id) in ids.iter().enumerate() {
-                let i = catalog
-                    .index_of(id)
-                    .ok_or_else(|| RecommendError::UnknownCandidate {
-                        index,
-                        id: id.clone(),
-                    })?;
-                pool.push(i);
-            }
-            pool.sort_unstable();
-            pool.dedup();
-            pool
-        }
-        None => (0..catalog.len() as u32).collect(),
-    };
-    let wanted: Option<Vec<bool>> = request.categories.as_ref().map(|names| {
-        let mut marks = vec![false; catalog.categories().len()];
-        for n in names {
-            if let Some(c) = catalog.categories().get(n) {
-                marks[c as usize] = true;
-            }
-        }
-        marks
-    });
-    let mut scored: Vec<(f64, u32)> = pool
-        .into_iter()
-        .filter(|&i| !ctx.dismissed[i as usize])
-        .filter(|&i| !(request.exclude_seen && ctx.seen[i as usize]))
-        .filter(|&i| {
-            wanted
-                .as_ref()
-                .is_none_or(|m| catalog.categories_of(i).iter().any(|&c| m[c as usize]))
-        })
-        .map(|i| {
-            let extra: f64 = extras.iter().map(|e| e.score(ctx, i)).sum();
-            (ctx.base_score(i) + extra, i)
-        })
-        .collect();
-    let order = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-    if scored.len() > request.k {
-        scored.select_nth_unstable_by(request.k - 1, order);
-        scored.truncate(request.k);
-    }
-    scored.sort_by(order);
-    Ok(scored
-        .into_iter()
-        .map(|(score, i)| Recommendation {
-            id: catalog.id(i).to_string(),
-            score,
-            reasons: ctx.reasons(i, extras),
-        })
-        .collect())
+    super::rerank::rank(ctx, request, extras, None)
 }
 
-/// One human sentence explaining why item `idx` would be recommended.
-pub fn explain(ctx: &RankContext<'_>, idx: u32, extras: &[&dyn ScoreComponent]) -> String {
-    if ctx.dismissed[idx as usize] {
-        return "Not recommended: you dismissed this item.".to_string();
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::catalog::ItemInput;
+    use crate::core::event::{Event, EventKind};
+
+    const NOW: f64 = 1_700_000_000_000.0;
+
+    fn catalog() -> Catalog {
+        let mut a = ItemInput::new("a", &["X", "Y"]);
+        a.popularity = Some(99.0);
+        a.published = Some(NOW);
+        let mut b = ItemInput::new("b", &["X"]);
+        b.popularity = Some(9.0);
+        b.published = Some(NOW - 30.0 * MS_PER_DAY);
+        let mut c = ItemInput::new("c", &[]);
+        c.tags = vec!["t".into()];
+        Catalog::build(&[a, b, c]).unwrap()
     }
-    let reasons = ctx.reasons(idx, extras);
-    let mut interests: Vec<&str> = Vec::new();
-    let mut parts: Vec<String> = Vec::new();
-    let mut similar: Option<String> = None;
-    let (mut popular, mut fresh) = (false, false);
-    for r in &reasons {
-        match r {
-            Reason::Category { name, .. } | Reason::Tag { name, .. } => {
-                if interests.len() < 3 {
-                    interests.push(name);
-                }
+
+    fn liked(p: &mut Profile, cat: &Catalog, id: &str, kind: EventKind) {
+        let e = Event {
+            item: id.into(),
+            kind,
+            value: None,
+            at: NOW,
+            scored: false,
+        };
+        let o = Options::default();
+        p.fold(
+            &e,
+            cat,
+            cat.index_of(id).unwrap(),
+            &o.event_weights,
+            o.half_life_ms(),
+        );
+    }
+
+    #[test]
+    fn components_are_normalised() {
+        let cat = catalog();
+        let o = Options::default();
+        let p = Profile::default();
+        let ctx = RankContext::new(&cat, &p, &o, NOW);
+        assert_eq!(ctx.popularity(0), 1.0);
+        assert!((ctx.popularity(1) - 10f64.ln() / 100f64.ln()).abs() < 1e-6);
+        assert_eq!(ctx.popularity(2), 0.0);
+        assert_eq!(ctx.freshness(0), 1.0);
+        assert!(
+            (ctx.freshness(1) - 0.5).abs() < 1e-12,
+            "one freshness half-life"
+        );
+        assert_eq!(ctx.freshness(2), 0.0);
+        assert_eq!(
+            (ctx.category(0), ctx.tag(2), ctx.vector(0)),
+            (0.0, 0.0, 0.0)
+        );
+    }
+
+    #[test]
+    fn strongest_category_is_one_and_dislikes_are_negative() {
+        let cat = catalog();
+        let o = Options::default();
+        let mut p = Profile::default();
+        liked(&mut p, &cat, "b", EventKind::Purchase); // X +8
+        liked(&mut p, &cat, "a", EventKind::Dislike); // X -4, Y -4
+        let ctx = RankContext::new(&cat, &p, &o, NOW);
+        let x = cat.categories().get("X").unwrap() as usize;
+        let y = cat.categories().get("Y").unwrap() as usize;
+        assert_eq!(ctx.category_affinity[x], 1.0);
+        assert_eq!(ctx.category_affinity[y], -1.0);
+        assert_eq!(ctx.category(1), 1.0);
+        assert_eq!(ctx.category(0), 0.0, "(1 - 1) / sqrt 2");
+    }
+
+    #[test]
+    fn reasons_order_and_thresholds() {
+        let cat = catalog();
+        let o = Options::default();
+        let mut p = Profile::default();
+        liked(&mut p, &cat, "b", EventKind::Like);
+        let ctx = RankContext::new(&cat, &p, &o, NOW);
+        let r = ctx.reasons(0, &[]);
+        assert_eq!(
+            r,
+            vec![
+                Reason::Category {
+                    name: "X".into(),
+                    weight: 0.707
+                },
+                Reason::Popular,
+                Reason::Fresh
+            ]
+        );
+        assert!(ctx.reasons(2, &[]).is_empty());
+    }
+
+    struct Boost(u32);
+    impl ScoreComponent for Boost {
+        fn score(&self, _: &RankContext<'_>, idx: u32) -> f64 {
+            if idx == self.0 {
+                10.0
+            } else {
+                0.0
             }
-            Reason::SimilarToItem { id, .. } => {
-                if similar.is_none() {
-                    let label = ctx
-                        .catalog
-                        .index_of(id)
-                        .and_then(|i| ctx.catalog.title(i))
-                        .unwrap_or(id);
-                    similar = Some(format!("it is similar to \"{label}\", which you liked"));
-                }
+        }
+        fn reasons(&self, ctx: &RankContext<'_>, idx: u32, out: &mut Vec<Reason>) {
+            if idx == self.0 {
+                out.push(Reason::SimilarToItem {
+                    id: ctx.catalog.id(0).into(),
+                    weight: 10.0,
+                });
             }
-            Reason::Popular => popular = true,
-            Reason::Fresh => fresh = true,
         }
     }
-    if !interests.is_empty() {
-        parts.push(format!(
-            "you showed interest in {}",
-            join_and(&interests, " and ")
+
+    #[test]
+    fn extra_components_add_scores_and_reasons() {
+        let cat = catalog();
+        let o = Options::default();
+        let p = Profile::default();
+        let ctx = RankContext::new(&cat, &p, &o, NOW);
+        let req = RecommendRequest::default();
+        let plain = recommend(&ctx, &req, &[]).unwrap();
+        assert_eq!(plain[0].id, "a");
+        let boosted = recommend(&ctx, &req, &[&Boost(2)]).unwrap();
+        assert_eq!(boosted[0].id, "c");
+        assert!(matches!(
+            boosted[0].reasons[0],
+            Reason::SimilarToItem { .. }
         ));
-    }
-    parts.extend(similar);
-    if popular {
-        parts.push("it is popular".into());
-    }
-    if fresh {
-        parts.push("it is new".into());
-    }
-    if parts.is_empty() {
-        return "Recommended as a general pick: nothing in your recent activity points to it specifically."
-            .to_string();
-    }
-    format!("Recommended because {}.", join_and(&parts, ", and "))
-}
-
-fn join_and<S: AsRef<str>>(parts: &[S], last_sep: &str) -> String {
-    match parts {
-        [] => String::new(),
-        [one] => one.as_ref().to_string(),
-        [init @ .., last] => {
-            let head: Vec<&str> = init.iter().map(|s| s.as_ref()).collect();
-            format!("{}{last_sep}{}", head.join(", "), last.as_ref())
-        }
+        let s = crate::core::explain::explain(&ctx, 2, &[&Boost(2)]);
+        assert_eq!(
+            s,
+            "Recommended because it is similar to \"a\", which you liked."
+        );
     }
 }

@@ -19,6 +19,7 @@
 //! Decoding never panics: garbage, truncated data, unknown versions and
 //! foreign values all come back as [`CodecError`].
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use base64::engine::general_purpose::STANDARD_NO_PAD;
@@ -27,10 +28,12 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::core::event::{Event, EventKind};
-use crate::core::profile::Profile;
+use crate::core::impressions::Impressions;
+use crate::core::profile::{Centroid, Decayed, Profile};
 
-/// Current schema version of the `state` record.
-pub const STATE_VERSION: u32 = 1;
+/// Current schema version of the `state` record (v2 added the per-item seen
+/// kinds; v1 is migrated: its seen items count as seen with every kind).
+pub const STATE_VERSION: u32 = 2;
 /// Current schema version of event chunks.
 pub const EVENTS_VERSION: u32 = 1;
 const MAGIC: &str = "lt";
@@ -43,6 +46,8 @@ pub enum RecordKind {
     State,
     /// A chunk of raw events.
     Events,
+    /// The impression counters (`x.impressions`).
+    Impressions,
 }
 
 impl RecordKind {
@@ -50,6 +55,7 @@ impl RecordKind {
         match self {
             RecordKind::State => 's',
             RecordKind::Events => 'e',
+            RecordKind::Impressions => 'i',
         }
     }
 }
@@ -168,7 +174,7 @@ pub fn open_record(
     let rest = stored.strip_prefix(MAGIC).ok_or(CodecError::Foreign)?;
     let mut chars = rest.chars();
     let tag = chars.next().ok_or(CodecError::Foreign)?;
-    if tag != 's' && tag != 'e' {
+    if !matches!(tag, 's' | 'e' | 'i') {
         return Err(CodecError::Foreign);
     }
     let rest = chars.as_str();
@@ -213,23 +219,119 @@ fn from_postcard<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
 
 /// Encodes the state record at the current version.
 pub fn encode_state(state: &PersistedState) -> Result<String, CodecError> {
-    encode_raw(RecordKind::State, STATE_VERSION, state)
+    encode_state_parts(
+        state.generation,
+        state.first_seq,
+        state.next_seq,
+        &state.profile,
+    )
+}
+
+/// Borrowed twin of [`PersistedState`] (same field order, so the same bytes):
+/// lets a flush encode the profile without cloning it.
+#[derive(Serialize)]
+struct StateRef<'a> {
+    generation: u64,
+    first_seq: u64,
+    next_seq: u64,
+    profile: &'a Profile,
+}
+
+/// Encodes a state record from its parts at the current version.
+pub fn encode_state_parts(
+    generation: u64,
+    first_seq: u64,
+    next_seq: u64,
+    profile: &Profile,
+) -> Result<String, CodecError> {
+    let state = StateRef {
+        generation,
+        first_seq,
+        next_seq,
+        profile,
+    };
+    encode_raw(RecordKind::State, STATE_VERSION, &state)
 }
 
 /// Decodes a state record of any readable version.
 pub fn decode_state(stored: &str) -> Result<PersistedState, CodecError> {
-    let (version, bytes) = open_record(RecordKind::State, stored, &[STATE_VERSION])?;
+    let (version, bytes) = open_record(RecordKind::State, stored, &[1, STATE_VERSION])?;
     migrate_state(version, &bytes)
 }
 
-/// Reads a state payload of `version` into the current shape. Version 1 is the
-/// only state version so far; others are rejected cleanly. A future v2 adds an
-/// arm that decodes its predecessor's shape and converts it.
+/// Version 1 of the profile (before `seen_kinds`), field for field.
+#[derive(Serialize, Deserialize)]
+pub struct ProfileV1 {
+    /// Category affinities.
+    pub categories: BTreeMap<String, Decayed>,
+    /// Tag affinities.
+    pub tags: BTreeMap<String, Decayed>,
+    /// Item affinities.
+    pub items: BTreeMap<String, Decayed>,
+    /// Vector centroid.
+    pub centroid: Option<Centroid>,
+    /// Seen items.
+    pub seen: BTreeMap<String, f64>,
+    /// Dismissed items.
+    pub dismissed: BTreeMap<String, f64>,
+    /// Folded event count.
+    pub folded_events: u64,
+}
+
+/// Version 1 of the state record.
+#[derive(Serialize, Deserialize)]
+pub struct StateV1 {
+    /// Write generation.
+    pub generation: u64,
+    /// First raw event sequence number.
+    pub first_seq: u64,
+    /// Next raw event sequence number.
+    pub next_seq: u64,
+    /// The v1 profile.
+    pub profile: ProfileV1,
+}
+
+/// Reads a state payload of `version` into the current shape: v2 directly,
+/// v1 by conversion (no kinds were recorded, so every seen item counts as
+/// seen with every kind: `excludeSeen` by kind stays conservative).
 pub fn migrate_state(version: u32, bytes: &[u8]) -> Result<PersistedState, CodecError> {
     match version {
-        1 => from_postcard(bytes),
+        1 => {
+            let old: StateV1 = from_postcard(bytes)?;
+            let p = old.profile;
+            Ok(PersistedState {
+                generation: old.generation,
+                first_seq: old.first_seq,
+                next_seq: old.next_seq,
+                profile: Profile {
+                    categories: p.categories,
+                    tags: p.tags,
+                    items: p.items,
+                    centroid: p.centroid,
+                    seen: p.seen,
+                    dismissed: p.dismissed,
+                    folded_events: p.folded_events,
+                    seen_kinds: BTreeMap::new(),
+                },
+            })
+        }
+        2 => from_postcard(bytes),
         v => Err(CodecError::UnknownVersion(v)),
     }
+}
+
+/// Current schema version of the impression counters.
+pub const IMPRESSIONS_VERSION: u32 = 1;
+
+/// Encodes the impression counters (`lti1:…`).
+pub fn encode_impressions(imp: &Impressions) -> Result<String, CodecError> {
+    encode_raw(RecordKind::Impressions, IMPRESSIONS_VERSION, imp)
+}
+
+/// Decodes the impression counters.
+pub fn decode_impressions(stored: &str) -> Result<Impressions, CodecError> {
+    let (_, bytes) = open_record(RecordKind::Impressions, stored, &[IMPRESSIONS_VERSION])?;
+    from_postcard(&bytes)
 }
 
 /// Encodes an event chunk at the current version.
@@ -312,7 +414,7 @@ pub fn migrate_chunk(version: u32, bytes: &[u8]) -> Result<EventChunk, CodecErro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::profile::{Centroid, Decayed};
+    use crate::core::kind_set::KindSet;
     use proptest::prelude::*;
 
     fn chunk() -> EventChunk {
@@ -403,6 +505,34 @@ mod tests {
     }
 
     #[test]
+    fn state_v1_is_migrated_with_every_kind_seen() {
+        let mut seen = BTreeMap::new();
+        seen.insert("a".to_string(), 5.0);
+        let old = StateV1 {
+            generation: 4,
+            first_seq: 1,
+            next_seq: 3,
+            profile: ProfileV1 {
+                categories: BTreeMap::new(),
+                tags: BTreeMap::new(),
+                items: BTreeMap::new(),
+                centroid: None,
+                seen: seen.clone(),
+                dismissed: BTreeMap::new(),
+                folded_events: 2,
+            },
+        };
+        let s = encode_raw(RecordKind::State, 1, &old).unwrap();
+        assert!(s.starts_with("lts1:"));
+        let st = decode_state(&s).unwrap();
+        assert_eq!((st.generation, st.first_seq, st.next_seq), (4, 1, 3));
+        assert_eq!(st.profile.seen, seen);
+        assert_eq!(st.profile.seen_kinds_of("a"), KindSet::all());
+        let now = encode_state(&st).unwrap();
+        assert!(now.starts_with("lts2:"), "{now}");
+    }
+
+    #[test]
     fn state_v0_is_rejected_cleanly() {
         let s = encode_raw(RecordKind::State, 0, &(1u64, 2u64)).unwrap();
         assert_eq!(decode_state(&s), Err(CodecError::UnknownVersion(0)));
@@ -457,6 +587,10 @@ mod tests {
                             weight: 2.5,
                             at: 9.0,
                         }),
+                        seen_kinds: seen
+                            .keys()
+                            .map(|k| (k.clone(), KindSet::EMPTY.with(EventKind::ALL[k.len() % 9])))
+                            .collect(),
                         seen: seen.clone(),
                         dismissed: seen,
                         folded_events: len * 3,

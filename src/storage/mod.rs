@@ -7,8 +7,10 @@ use std::fmt;
 pub mod codec;
 pub mod memory;
 pub mod persist;
+pub mod unavailable;
 
 pub use memory::{MemoryOrigin, MemoryStore};
+pub use unavailable::UnavailableStore;
 
 /// Why a storage operation failed.
 #[derive(Debug, Clone, PartialEq, Eq)]

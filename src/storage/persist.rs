@@ -193,7 +193,15 @@ impl Persist {
             Some(s) => {
                 sizes.insert(STATE_KEY.to_string(), STATE_KEY.len() + s.len());
                 match codec::decode_state(s) {
-                    Ok(st) => (st, StateFound::Readable),
+                    Ok(mut st) => {
+                        let dropped = st.profile.sanitize();
+                        if dropped > 0 {
+                            problems.push(format!(
+                                "{dropped} stored profile entries held invalid numbers and were dropped"
+                            ));
+                        }
+                        (st, StateFound::Readable)
+                    }
                     Err(e) => {
                         problems.push(format!("stored state unreadable ({e}); starting empty"));
                         (PersistedState::default(), StateFound::Unreadable)
@@ -249,6 +257,7 @@ impl Persist {
                 Some(Ok(c)) => c,
                 Some(Err(e)) => {
                     problems.push(format!("stored events chunk {n} unreadable ({e}); dropped"));
+                    loaded.needs_rewrite = true;
                     continue;
                 }
                 None => continue,
@@ -268,8 +277,12 @@ impl Persist {
                         lost += seq - expected;
                     }
                 }
-                loaded.events.push(event);
                 expected = seq + 1;
+                if !event.at.is_finite() || event.value.is_some_and(|v| !v.is_finite()) {
+                    lost += 1;
+                    continue;
+                }
+                loaded.events.push(event);
             }
         }
         if loaded.events.is_empty() {
@@ -431,13 +444,8 @@ impl Persist {
             }
         }
         // 4. State, last.
-        let state = PersistedState {
-            generation: self.generation + 1,
-            first_seq,
-            next_seq,
-            profile: profile.clone(),
-        };
-        let value = codec::encode_state(&state).map_err(|e| StoreError::Other(e.to_string()))?;
+        let value = codec::encode_state_parts(self.generation + 1, first_seq, next_seq, profile)
+            .map_err(|e| StoreError::Other(e.to_string()))?;
         self.put(STATE_KEY, &value)?;
         self.generation += 1;
         self.state_hash = Some(hash(&value));

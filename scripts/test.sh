@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Runs every test layer of lighttouch and prints a per-layer summary:
+#   formatting, clippy (native + wasm32), native tests, the generated .d.ts,
+#   wasm tests in Node, headless Chrome and headless Firefox, and the
+#   end-to-end suites under tests/e2e and tests/node when present.
+# Ends with the plain line "N passed, N failed" counting layers, and exits
+# non-zero when any layer failed. Run `bash scripts/setup.sh` first.
+#
+# Environment: ONLY="fmt clippy ..." runs just those layers (names below);
+# KEEP_GOING=0 stops at the first failed layer.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+LOG_DIR="$ROOT/target/test-logs"
+mkdir -p "$LOG_DIR"
+
+ONLY="${ONLY:-}"
+KEEP_GOING="${KEEP_GOING:-1}"
+SUMMARY=()
+PASSED=0
+FAILED=0
+
+# Sums the "test result: ... N passed; M failed" lines of cargo and
+# wasm-bindgen-test-runner output, and node's test runner "# pass N" lines.
+count_tests() {
+  awk '
+    /test result:/ {
+      for (i = 1; i <= NF; i++) {
+        if ($(i) ~ /^passed;?$/) p += $(i - 1)
+        if ($(i) ~ /^failed;?$/) f += $(i - 1)
+      }
+    }
+    /^# pass / { p += $3 }
+    /^# fail / { f += $3 }
+    END { if (p + f > 0) printf "%d tests passed, %d failed", p, f }
+  ' "$1"
+}
+
+# layer NAME DESCRIPTION COMMAND...: runs one layer, logs it, records result.
+layer() {
+  local name="$1" description="$2"
+  shift 2
+  if [ -n "$ONLY" ] && ! [[ " $ONLY " == *" $name "* ]]; then return 0; fi
+  if [ "$KEEP_GOING" = 0 ] && [ "$FAILED" -gt 0 ]; then return 0; fi
+  local log="$LOG_DIR/$name.log" started status counts
+  printf '\n==> [%s] %s\n' "$name" "$description"
+  started=$(date +%s)
+  "$@" 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+  counts="$(count_tests "$log")"
+  local took=$(( $(date +%s) - started ))
+  if [ "$status" = 0 ]; then
+    PASSED=$((PASSED + 1))
+    SUMMARY+=("PASS  $name  ${counts:+($counts) }${took}s")
+  else
+    FAILED=$((FAILED + 1))
+    SUMMARY+=("FAIL  $name  ${counts:+($counts) }${took}s  exit $status, log: ${log#"$ROOT"/}")
+  fi
+}
+
+# The generated TypeScript declarations must give every exported signature a
+# real type: no `any` outside the hand-written custom section's `unknown`.
+check_dts() {
+  local out="$ROOT/target/dts-check"
+  cargo build -p lighttouch --lib --target wasm32-unknown-unknown --quiet || return 1
+  wasm-bindgen --target web --out-dir "$out" --out-name lighttouch \
+    "$ROOT/target/wasm32-unknown-unknown/debug/lighttouch.wasm" || return 1
+  local dts="$out/lighttouch.d.ts"
+  echo "checking $dts"
+  # The API part of the file ends where wasm-bindgen's init helpers start;
+  # comment lines (JSDoc) may say "any" in prose.
+  local offending
+  offending="$(awk '/^export type InitInput/ { exit } { print FNR ": " $0 }' "$dts" \
+    | grep -vE '^[0-9]+: *(/\*|\*|//)' | grep -wE 'any' || true)"
+  if [ -n "$offending" ]; then
+    echo "$offending"
+    echo "error: the .d.ts lines above use \`any\` in an exported signature"
+    return 1
+  fi
+  echo "no \`any\` in exported signatures ($(grep -c 'export' "$dts") exports checked)"
+}
+
+run_if_present() {
+  local script="$1"
+  if [ -x "$script" ] || [ -f "$script" ]; then bash "$script"; else echo "skipped: $script not present"; fi
+}
+
+layer fmt "cargo fmt --check" cargo fmt --all -- --check
+layer clippy "cargo clippy (native, all targets)" \
+  cargo clippy --workspace --all-targets -- -D warnings
+layer clippy-wasm "cargo clippy (wasm32: lib + tests)" \
+  cargo clippy -p lighttouch --lib --tests --target wasm32-unknown-unknown -- -D warnings
+layer native "cargo test --workspace" cargo test --workspace
+layer dts "generated .d.ts has no any" check_dts
+layer wasm-node "wasm-pack test --node (tests/node_*.rs)" \
+  wasm-pack test --node -- --test 'node_*'
+layer wasm-chrome "wasm-pack test --headless --chrome (tests/browser_*.rs)" \
+  wasm-pack test --headless --chrome -- --test 'browser_*'
+layer wasm-firefox "wasm-pack test --headless --firefox (tests/browser_*.rs)" \
+  wasm-pack test --headless --firefox -- --test 'browser_*'
+if [ -e tests/e2e/run.sh ]; then
+  layer e2e "tests/e2e/run.sh (built package in headless browsers)" run_if_present tests/e2e/run.sh
+fi
+if [ -e tests/node/run.sh ]; then
+  layer node-pkg "tests/node/run.sh (built package in Node)" run_if_present tests/node/run.sh
+fi
+
+printf '\n==> Summary\n'
+for line in "${SUMMARY[@]}"; do echo "  $line"; done
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" = 0 ]

@@ -1,0 +1,241 @@
+//! The `Recommender` JS class: a thin wrapper around the core [`Engine`]
+//! that converts values, turns core errors into JS `Error`s, supplies the
+//! clock (`Date.now()`) and schedules write-behind flushes.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::convert::{from_js, to_js, to_js_error, ErrorFamily, Subject};
+use super::local_storage::LocalStorageStore;
+use super::open_options::{parse_open_options, StorageMode};
+use super::types::{
+    CatalogSummaryJs, ExportDataJs, InteractionEventJs, ItemListJs, OpenOptionsJs,
+    RecommendOptionsJs, RecommendationListJs, StatusJs,
+};
+use super::write_behind::{SharedEngine, WriteBehind};
+use crate::core::catalog::ItemInput;
+use crate::core::engine::{Engine, Status};
+use crate::core::event::EventInput;
+use crate::core::ranking::RecommendRequest;
+use crate::storage::{MemoryStore, Store};
+
+/// On-device recommendations for one namespace of the page's origin.
+///
+/// The visitor's history stays in `localStorage` (keys
+/// `lighttouch:<namespace>:*`); ranking runs locally. Storage problems never
+/// throw: they switch the recommender to memory mode and show up in
+/// `status()`.
+///
+/// ```js
+/// import init, { Recommender } from "lighttouch";
+/// await init();
+/// const rec = Recommender.open({ namespace: "shop" });
+/// rec.setCatalog([{ id: "sku-1", categories: ["Cycling"] }]);
+/// rec.record({ item: "sku-1", kind: "click" });
+/// const top = rec.recommend({ k: 10 });
+/// ```
+#[wasm_bindgen]
+pub struct Recommender {
+    // Declared first so it is dropped first: its drop flushes the engine,
+    // which must still be alive then.
+    write_behind: WriteBehind,
+    engine: SharedEngine,
+    /// Why `storage: "local"` fell back to memory, reported by `status()`.
+    fallback: Option<String>,
+}
+
+#[wasm_bindgen]
+impl Recommender {
+    /// Opens (or creates) the recommender of `options.namespace`, restoring
+    /// the history stored for it. Unreadable stored data starts empty and is
+    /// reported in `status().lastError`; invalid options throw an
+    /// `OptionsError` naming the option.
+    ///
+    /// ```js
+    /// const rec = Recommender.open({ namespace: "shop", halfLifeDays: 7 });
+    /// const scratch = Recommender.open({ namespace: "tmp", storage: "memory" });
+    /// ```
+    pub fn open(options: OpenOptionsJs) -> Result<Recommender, JsValue> {
+        let open = parse_open_options(&options)?;
+        let (store, fallback): (Box<dyn Store>, Option<String>) = match open.storage {
+            StorageMode::Memory => (Box::new(MemoryStore::new(&open.namespace)), None),
+            StorageMode::Local => match LocalStorageStore::open(&open.namespace) {
+                Ok(store) => (Box::new(store), None),
+                Err(error) => (
+                    Box::new(MemoryStore::new(&open.namespace)),
+                    Some(format!("{error}; keeping history in memory")),
+                ),
+            },
+        };
+        let engine = Rc::new(RefCell::new(Engine::open(store, open.options, now())));
+        Ok(Recommender {
+            write_behind: WriteBehind::new(&engine),
+            engine,
+            fallback,
+        })
+    }
+
+    /// Replaces the catalogue of recommendable items. Throws a
+    /// `CatalogError` naming the item (index and id) and the field when any
+    /// item is invalid; the previous catalogue then stays in place.
+    ///
+    /// ```js
+    /// const summary = rec.setCatalog([
+    ///   { id: "sku-1", title: "Road bike", categories: ["Cycling"], popularity: 120 },
+    ///   { id: "sku-2", categories: ["Running"], tags: ["shoes"] },
+    /// ]);
+    /// console.log(summary.items); // 2
+    /// ```
+    #[wasm_bindgen(js_name = setCatalog)]
+    pub fn set_catalog(&self, items: ItemListJs) -> Result<CatalogSummaryJs, JsValue> {
+        let items: Vec<ItemInput> =
+            from_js(&items, Subject::List("catalog item"), ErrorFamily::Catalog)?;
+        let summary = self
+            .engine
+            .borrow_mut()
+            .set_catalog(items)
+            .map_err(|e| to_js_error(ErrorFamily::Catalog, &e))?;
+        Ok(to_js(&summary)?.unchecked_into())
+    }
+
+    /// Records one interaction. Throws an `EventError` naming the field when
+    /// the event is invalid (nothing is recorded then). The change is
+    /// written to storage shortly after (or on `flush()`).
+    ///
+    /// ```js
+    /// rec.record({ item: "sku-1", kind: "click" });
+    /// rec.record({ item: "sku-2", kind: "dwell", value: 42000 });
+    /// rec.record({ item: "sku-3", kind: "rate", value: 4, at: Date.now() });
+    /// ```
+    pub fn record(&self, event: InteractionEventJs) -> Result<(), JsValue> {
+        let event: EventInput = from_js(&event, Subject::Object("event"), ErrorFamily::Event)?;
+        let mut engine = self.engine.borrow_mut();
+        engine
+            .record(event, now())
+            .map_err(|e| to_js_error(ErrorFamily::Event, &e))?;
+        self.write_behind.changed(&engine);
+        Ok(())
+    }
+
+    /// Ranks the catalogue for this visitor, best first. Without history it
+    /// falls back to popularity, then freshness.
+    ///
+    /// ```js
+    /// const top = rec.recommend({ k: 5, categories: ["Cycling"] });
+    /// for (const { id, score, reasons } of top) console.log(id, score, reasons);
+    /// ```
+    pub fn recommend(
+        &self,
+        options: Option<RecommendOptionsJs>,
+    ) -> Result<RecommendationListJs, JsValue> {
+        let request: RecommendRequest = match options {
+            Some(options) => from_js(&options, Subject::Object("request"), ErrorFamily::Recommend)?,
+            None => RecommendRequest::default(),
+        };
+        let ranked = self
+            .engine
+            .borrow()
+            .recommend(&request, now())
+            .map_err(|e| to_js_error(ErrorFamily::Recommend, &e))?;
+        Ok(to_js(&ranked)?.unchecked_into())
+    }
+
+    /// One human sentence saying why `id` would be recommended. Throws a
+    /// `RecommendError` when `id` is not in the catalogue.
+    ///
+    /// ```js
+    /// rec.explain("sku-9"); // "Recommended because you showed interest in Cycling."
+    /// ```
+    pub fn explain(&self, id: &str) -> Result<String, JsValue> {
+        self.engine
+            .borrow()
+            .explain(id, now())
+            .map_err(|e| to_js_error(ErrorFamily::Recommend, &e))
+    }
+
+    /// Storage health: whether history persists, bytes stored, raw events
+    /// held and the last storage problem.
+    ///
+    /// ```js
+    /// const { persistent, storedBytes, events, lastError } = rec.status();
+    /// ```
+    pub fn status(&self) -> Result<StatusJs, JsValue> {
+        Ok(to_js(&self.current_status())?.unchecked_into())
+    }
+
+    /// Everything stored for this namespace, as plain JSON-compatible data.
+    ///
+    /// ```js
+    /// const blob = new Blob([JSON.stringify(rec.exportData())], { type: "application/json" });
+    /// ```
+    #[wasm_bindgen(js_name = exportData)]
+    pub fn export_data(&self) -> Result<ExportDataJs, JsValue> {
+        let mut data = self.engine.borrow().export_data();
+        data.status = self.current_status();
+        Ok(to_js(&data)?.unchecked_into())
+    }
+
+    /// Erases every stored key of this namespace and resets the history and
+    /// profile (the catalogue stays).
+    ///
+    /// ```js
+    /// rec.forget();
+    /// rec.status().events; // 0
+    /// ```
+    pub fn forget(&self) {
+        self.write_behind.cancel();
+        self.engine.borrow_mut().forget();
+    }
+
+    /// Writes pending changes now instead of waiting for the write-behind
+    /// timer. Never throws: failures are reported by `status()`.
+    ///
+    /// ```js
+    /// rec.record({ item: "sku-1", kind: "purchase" });
+    /// rec.flush();
+    /// ```
+    pub fn flush(&self) {
+        self.write_behind.cancel();
+        self.engine.borrow_mut().flush_at(Some(now()));
+    }
+
+    /// Whether changes are waiting to be written.
+    ///
+    /// ```js
+    /// rec.record({ item: "sku-1", kind: "view" });
+    /// rec.hasPendingWrites; // true until the write-behind flush
+    /// ```
+    #[wasm_bindgen(getter, js_name = hasPendingWrites)]
+    pub fn has_pending_writes(&self) -> bool {
+        self.engine.borrow().has_pending_writes()
+    }
+}
+
+impl Recommender {
+    /// The engine's status, with the reason for a memory fallback at open.
+    fn current_status(&self) -> Status {
+        let mut status = self.engine.borrow().status();
+        if status.last_error.is_none() {
+            status.last_error.clone_from(&self.fallback);
+        }
+        status
+    }
+
+    /// How many flushes the write-behind timer has done (for tests).
+    pub fn timer_flushes(&self) -> u32 {
+        self.write_behind.timer_flushes()
+    }
+
+    /// Whether a write-behind flush is scheduled (for tests).
+    pub fn flush_scheduled(&self) -> bool {
+        self.write_behind.is_scheduled()
+    }
+}
+
+/// Milliseconds since the Unix epoch, from the JS clock.
+fn now() -> f64 {
+    js_sys::Date::now()
+}
