@@ -8,6 +8,9 @@
 #   4. npm pack writes lighttouch-<version>.tgz at the repository root;
 #   5. the package is copied to www/pkg for the demo page.
 # Prints the .wasm size raw and gzip and the tarball size on every build.
+# When nothing that goes into the package changed since the last build
+# (same hash of src/, npm/, Cargo.*, README.md and this script), the build is
+# skipped and the sizes printed again; FORCE=1 rebuilds anyway.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -24,6 +27,27 @@ NPM_VERSION="$(node -p 'require("./npm/package.json").version')"
 if [ "$CARGO_VERSION" != "$NPM_VERSION" ]; then
   echo "build-pkg: Cargo.toml version $CARGO_VERSION differs from npm/package.json version $NPM_VERSION" >&2
   exit 1
+fi
+
+TARBALL="lighttouch-$NPM_VERSION.tgz"
+print_sizes() {
+  local raw gz tgz
+  raw=$(stat -c %s pkg/lighttouch_bg.wasm)
+  gz=$(gzip -9 -c pkg/lighttouch_bg.wasm | wc -c)
+  tgz=$(stat -c %s "$TARBALL")
+  echo
+  echo "lighttouch $NPM_VERSION package sizes:"
+  printf '  .wasm raw     %8d bytes%s\n' "$raw" "${1:-}"
+  printf '  .wasm gzip -9 %8d bytes\n' "$gz"
+  printf '  tarball       %8d bytes  %s\n' "$tgz" "$TARBALL"
+}
+INPUTS_HASH="$( (find src npm -type f | LC_ALL=C sort; echo Cargo.toml Cargo.lock README.md scripts/build-pkg.sh) \
+  | xargs cat 2>/dev/null | sha256sum | cut -d' ' -f1)"
+if [ "${FORCE:-}" != 1 ] && [ -f pkg/.inputs-hash ] && [ "$(cat pkg/.inputs-hash)" = "$INPUTS_HASH" ] \
+  && [ -f "$TARBALL" ] && [ -f www/pkg/lighttouch_bg.wasm ]; then
+  echo "==> package is up to date with its sources (FORCE=1 to rebuild)"
+  print_sizes
+  exit 0
 fi
 
 echo "==> wasm-pack build (release, web target)"
@@ -54,9 +78,8 @@ node -e '
 '
 
 echo "==> npm pack"
-rm -f "lighttouch-$NPM_VERSION.tgz"
+rm -f "$TARBALL"
 (cd pkg && npm pack --silent --pack-destination "$ROOT" >/dev/null)
-TARBALL="lighttouch-$NPM_VERSION.tgz"
 test -f "$TARBALL"
 
 echo "==> demo copy (www/pkg)"
@@ -64,11 +87,5 @@ rm -rf www/pkg
 mkdir -p www/pkg
 cp pkg/index.js pkg/index.d.ts pkg/lighttouch.js pkg/lighttouch.d.ts pkg/lighttouch_bg.wasm www/pkg/
 
-RAW=$(stat -c %s pkg/lighttouch_bg.wasm)
-GZ=$(gzip -9 -c pkg/lighttouch_bg.wasm | wc -c)
-TGZ=$(stat -c %s "$TARBALL")
-echo
-echo "lighttouch $NPM_VERSION package sizes:"
-printf '  .wasm raw     %8d bytes (%d before wasm-opt)\n' "$RAW" "$RAW_BEFORE"
-printf '  .wasm gzip -9 %8d bytes\n' "$GZ"
-printf '  tarball       %8d bytes  %s\n' "$TGZ" "$TARBALL"
+echo "$INPUTS_HASH" > pkg/.inputs-hash
+print_sizes " ($RAW_BEFORE before wasm-opt)"
