@@ -220,7 +220,25 @@ const xss = items.find((it) => it.categories[0] === "Coffee" && it.categories.le
 xss.title = "<img src=x onerror=alert(1)>";
 xss.blurb = 'A mug whose name is an HTML tag & a "quoted" test: it must show as text.';
 
-const json = JSON.stringify({ version: 1, categories: categoryNames, items }, null, 0).replace(/\},\{"id"/g, '},\n{"id"') + "\n";
+// The coarse interest taxonomy the shop declares for lighttouch's upstream
+// signals (privacy.taxonomy): 6 broad groups, so a report can never name an aisle.
+const TAXONOMY_GROUPS = {
+  Outdoors: ["Cycling", "Running", "Camping", "Climbing", "Swimming"],
+  "Food & drink": ["Coffee", "Tea", "Kitchen"],
+  "Home & garden": ["Gardening", "Home Office"],
+  Culture: ["Books", "Photography", "Music"],
+  "Games & crafts": ["Board Games", "Crafts"],
+  Wellbeing: ["Yoga"],
+};
+const taxonomy = {
+  version: 1,
+  categories: Object.keys(TAXONOMY_GROUPS),
+  map: Object.fromEntries(Object.entries(TAXONOMY_GROUPS).flatMap(([group, aisles]) => aisles.map((a) => [a, group]))),
+};
+const unmapped = categoryNames.filter((c) => !(c in taxonomy.map));
+if (unmapped.length) throw new Error(`aisles missing from the taxonomy: ${unmapped.join(", ")}`);
+
+const json = JSON.stringify({ version: 1, categories: categoryNames, taxonomy, items }, null, 0).replace(/\},\{"id"/g, '},\n{"id"') + "\n";
 if (process.argv.includes("--check")) {
   const current = readFileSync(OUT, "utf8");
   if (current !== json) {

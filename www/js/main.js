@@ -14,6 +14,7 @@ const state = {
   rec: null,
   catalog: new Map(),
   categories: [],
+  taxonomy: null,
   items: [],
   aisle: "All",
   shown: PAGE,
@@ -139,7 +140,8 @@ function renderPrivacy() {
   renderPanel({
     rec: state.rec,
     catalog: state.catalog,
-    categories: state.categories,
+    // interests() speaks the taxonomy's coarse names when the site declares one.
+    categories: state.taxonomy?.categories ?? state.categories,
     onChange: (message) => {
       state.rec.flush();
       syncMarks();
@@ -226,7 +228,13 @@ async function main() {
   state.categories = catalog.categories;
   for (const it of catalog.items) state.catalog.set(it.id, it);
 
-  state.rec = Recommender.open({ namespace: NAMESPACE });
+  // The privacy options exist only in builds with the privacy API (issue 4);
+  // older builds reject unknown options, so ask for them only when present.
+  const hasPrivacy = typeof Recommender.prototype.setLevel === "function";
+  state.taxonomy = hasPrivacy ? catalog.taxonomy : null;
+  state.rec = Recommender.open(hasPrivacy
+    ? { namespace: NAMESPACE, privacy: { taxonomy: catalog.taxonomy } }
+    : { namespace: NAMESPACE });
   state.rec.setCatalog(catalog.items.map(toCatalogItem));
   // The demo's Recommender, for trying the API from the browser console.
   window.demo = { rec: state.rec, catalog: state.catalog };

@@ -167,31 +167,46 @@ function renderLeaves({ rec }) {
   const summary = document.getElementById("leaves-summary");
   const budget = document.getElementById("budget");
   const payloadEl = document.getElementById("payload");
+  const hidePayload = () => {
+    payloadEl.hidden = true;
+    payloadEl.textContent = "";
+  };
   if (!has.preview(rec)) {
     summary.textContent = "Nothing. This build of lighttouch has no upstream signals: your history and your interests stay in this browser.";
     replaceChildren(budget);
-    payloadEl.hidden = true;
-    payloadEl.textContent = "";
+    hidePayload();
+    return;
+  }
+  // Only "Help the shop" sends anything. Building the preview at another level
+  // would randomise (and spend) a report the visitor did not ask for.
+  if (currentLevel(rec) !== "contribute") {
+    summary.textContent = "Nothing leaves your device at this level. Choose “Help the shop” to see the one coarse, noised report it would send.";
+    replaceChildren(budget);
+    hidePayload();
     return;
   }
   const preview = rec.previewSignal();
-  // previewSignal() gives { payload, description, budget } or the payload itself.
+  // previewSignal() gives { payload, description, budget… } or the payload itself.
   const payload = preview?.payload ?? (preview && typeof preview === "object" && "bits" in preview ? preview : null);
-  if (!preview || !payload) {
-    summary.textContent = preview?.description ?? "Nothing will be sent at this level. Choose “Help the shop” to contribute a coarse, noised signal.";
-    payloadEl.hidden = true;
-    payloadEl.textContent = "";
+  if (!payload) {
+    summary.textContent = preview?.description ?? "No report is due: the privacy budget or this period's one report is used up.";
+    hidePayload();
   } else {
-    summary.textContent = preview.description ?? "This is the next report, exactly as it would be sent.";
+    summary.textContent = preview.description ?? "This is the next report, exactly as it will be sent.";
     payloadEl.hidden = false;
     payloadEl.textContent = JSON.stringify(payload, null, 2);
   }
-  const epsilon = payload?.epsilon ?? preview?.epsilon;
-  const b = preview?.budget ?? {};
   const rows = [];
+  const epsilon = payload?.epsilon ?? preview?.epsilon;
   if (typeof epsilon === "number") rows.push(["ε of this report", epsilon.toFixed(2)]);
-  for (const [key, label] of [["used", "Budget used"], ["spent", "Budget used"], ["remaining", "Budget left"], ["left", "Budget left"], ["cap", "Budget cap"], ["windowDays", "Window (days)"]]) {
-    if (typeof b[key] === "number") rows.push([label, key === "windowDays" ? String(b[key]) : b[key].toFixed(2)]);
+  const spent = preview?.budgetSpent ?? preview?.budget?.used ?? preview?.budget?.spent;
+  const max = preview?.budgetMax ?? preview?.budget?.cap ?? preview?.budget?.max;
+  if (typeof spent === "number") rows.push(["Budget used", spent.toFixed(2)]);
+  if (typeof spent === "number" && typeof max === "number") rows.push(["Budget left", Math.max(0, max - spent).toFixed(2)]);
+  if (typeof max === "number") rows.push(["Budget cap", max.toFixed(2)]);
+  if (typeof preview?.sendAfterMs === "number") {
+    const when = preview.sendAfterMs > 1e12 ? new Date(preview.sendAfterMs) : new Date(Date.now() + preview.sendAfterMs);
+    rows.push(["Not sent before", when.toLocaleString()]);
   }
   replaceChildren(budget, rows.flatMap(([k, v]) => [h("dt", { text: k }), h("dd", { text: v })]));
 }
