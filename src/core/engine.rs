@@ -99,6 +99,9 @@ pub struct Engine {
     profile: Profile,
     persist: Persist,
     impressions: Impressions,
+    /// Whether history and profile are written to storage (`false` at the
+    /// privacy levels `session` and `off`; see `privacy::controller`).
+    store_history: bool,
 }
 
 /// Extra name under which the impression counters are stored.
@@ -137,6 +140,7 @@ impl Engine {
             profile: loaded.state.profile,
             persist,
             impressions: Impressions::default(),
+            store_history: true,
         };
         if let Some(e) = options_error {
             engine.persist.note_error(e);
@@ -225,7 +229,8 @@ impl Engine {
         self.persist.mark_events_from(seq);
     }
 
-    /// The top `request.k` items, best first.
+    /// The top `request.k` items, best first, after the request's filters,
+    /// frequency capping, diversity and exploration (`docs/ranking-rules.md`).
     pub fn recommend(
         &self,
         request: &RecommendRequest,
@@ -290,10 +295,16 @@ impl Engine {
         }
     }
 
-    /// (Re)reads the impression counters from the extras (after open or a
-    /// merge with another tab); unreadable counters start empty.
+    /// Reads the impression counters from the extras (on open).
     fn load_impressions(&mut self) {
-        self.impressions = match self.persist.extra(IMPRESSIONS_EXTRA) {
+        let stored = self.persist.extra(IMPRESSIONS_EXTRA).map(str::to_string);
+        self.impressions = self.decode_impressions(stored.as_deref());
+    }
+
+    /// Decodes stored impression counters; unreadable ones are reported in
+    /// `status().lastError` and start empty.
+    fn decode_impressions(&mut self, stored: Option<&str>) -> Impressions {
+        match stored {
             None => Impressions::default(),
             Some(v) => match codec::decode_impressions(v) {
                 Ok(mut imp) => {
@@ -310,7 +321,7 @@ impl Engine {
                     Impressions::default()
                 }
             },
-        };
+        }
     }
 
     /// The prepared ranking tables at `now_ms` (for extra components).
@@ -399,6 +410,15 @@ impl Engine {
         if !self.persist.is_dirty() {
             return;
         }
+        if !self.store_history {
+            // Privacy level without persisted history: erase any stored
+            // history and profile, write only the extras.
+            if let Err(e) = self.persist.write_extras_only() {
+                self.persist
+                    .enter_memory_mode(format!("could not write ({e}); working in memory"));
+            }
+            return;
+        }
         if self.persist.remote_changed() {
             self.merge_remote();
         }
@@ -440,6 +460,10 @@ impl Engine {
             .cloned()
             .collect();
         let dirty_extras = self.persist.dirty_extras();
+        let ours_impressions = dirty_extras
+            .contains(IMPRESSIONS_EXTRA)
+            .then(|| self.impressions.clone());
+        let theirs_impressions = remote.extras.get(IMPRESSIONS_EXTRA).cloned();
         let extras = self.persist.merge_extras(&remote.extras);
         let theirs: HashSet<EventKey> = remote.events.iter().map(event_key).collect();
         self.persist.adopt(&remote);
@@ -459,7 +483,13 @@ impl Engine {
         self.fold_unscored();
         self.history
             .trim_front(self.options.max_events as usize, f64::MIN);
-        self.load_impressions();
+        // Impressions: take theirs, then max-merge ours in if we had changes.
+        self.impressions = self.decode_impressions(theirs_impressions.as_deref());
+        if let Some(ours) = ours_impressions {
+            self.impressions
+                .merge_from(&ours, self.options.impression_memory_ms());
+            self.store_impressions();
+        }
     }
 
     /// Full retention pass (count and age) as of `now_ms`.
@@ -506,5 +536,59 @@ impl Engine {
     /// The options in force.
     pub fn options(&self) -> &Options {
         &self.options
+    }
+}
+
+// ---- Hooks for the privacy controller (`crate::privacy::controller`) ----
+// Kept apart from the engine proper: the level dial decides whether history
+// is stored at all, and the visitor's rights need to edit history/profile.
+impl Engine {
+    /// Whether history and profile are written to storage. Turning it off
+    /// erases the stored history and profile at the next flush (extras stay);
+    /// turning it on again writes the in-memory history at the next flush.
+    pub fn set_history_storage(&mut self, store: bool) {
+        if store == self.store_history {
+            return;
+        }
+        self.store_history = store;
+        self.persist.mark_all_events(self.history.first_seq());
+    }
+
+    /// Whether history and profile are written to storage.
+    pub fn history_storage(&self) -> bool {
+        self.store_history
+    }
+
+    /// Drops the in-memory history and profile without touching storage
+    /// (the next flush writes whatever the storage mode says).
+    pub fn clear_memory(&mut self) {
+        self.history = History::default();
+        self.profile = Profile::default();
+        self.persist.mark_all_events(0);
+    }
+
+    /// Mutable access to the profile and history for the visitor's rights
+    /// (`forgetItem`); call [`Engine::history_rewritten`] afterwards.
+    pub fn privacy_parts_mut(&mut self) -> (&Catalog, &Options, &mut History, &mut Profile) {
+        (
+            &self.catalog,
+            &self.options,
+            &mut self.history,
+            &mut self.profile,
+        )
+    }
+
+    /// Marks the stored history from sequence `from_seq` on (and the profile)
+    /// for rewriting after an edit through [`Engine::privacy_parts_mut`].
+    pub fn history_rewritten(&mut self, from_seq: u64) {
+        self.persist.mark_events_from(from_seq);
+    }
+
+    /// Reads one extra value straight from the store, bypassing this
+    /// instance's cache: another tab may have written it (the budget ledger
+    /// is re-read this way before a report is charged). `None` when absent
+    /// or unreadable.
+    pub fn read_stored_extra(&self, name: &str) -> Option<String> {
+        self.persist.read().ok()?.extras.get(name).cloned()
     }
 }

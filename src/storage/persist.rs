@@ -454,6 +454,42 @@ impl Persist {
         Ok(())
     }
 
+    /// Privacy levels without stored history (`session`, `off`): removes the
+    /// `state` record and every event chunk, then writes the dirty extras.
+    /// Afterwards the namespace holds nothing but extras.
+    pub fn write_extras_only(&mut self) -> Result<(), StoreError> {
+        if self.memory_mode {
+            return Ok(());
+        }
+        let history_keys: Vec<String> = self
+            .sizes
+            .keys()
+            .filter(|k| k.as_str() == STATE_KEY || parse_chunk_key(k).is_some())
+            .cloned()
+            .collect();
+        for key in history_keys {
+            self.store.remove(&key)?;
+            self.sizes.remove(&key);
+        }
+        self.state_hash = None;
+        self.state_dirty = false;
+        self.dirty_from = None;
+        for name in std::mem::take(&mut self.extras_dirty) {
+            let key = format!("{EXTRA_PREFIX}{name}");
+            let result = match self.extras.get(&name).cloned() {
+                Some(v) => self.put(&key, &v),
+                None => self.store.remove(&key).map(|()| {
+                    self.sizes.remove(&key);
+                }),
+            };
+            if let Err(e) = result {
+                self.extras_dirty.insert(name);
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
     fn put(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
         self.store.put(key, value)?;
         self.sizes.insert(key.to_string(), key.len() + value.len());
