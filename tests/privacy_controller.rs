@@ -260,6 +260,11 @@ fn preview_is_memoised_and_is_exactly_what_is_sent() {
     );
     assert_eq!(p.export().ledger.entries.len(), 1, "charged once");
     let send_after = first.send_after_ms.unwrap();
+    assert_eq!(p.next_send_after_ms(), Some(send_after));
+    assert!(
+        p.take_due_report(&mut e, send_after - 1.0).is_none(),
+        "not early"
+    );
     let sent = p.take_due_report(&mut e, send_after).unwrap();
     assert_eq!(Some(sent), first.payload);
 }
@@ -506,4 +511,47 @@ fn outcome_counts_only_clicks_on_recommendations_and_idle_calls_write_nothing() 
         !e.has_pending_writes(),
         "an idle preview must not dirty storage"
     );
+}
+
+#[test]
+fn damaged_stored_privacy_state_starts_fresh() {
+    let origin = MemoryOrigin::new();
+    origin.raw_put("lighttouch:shop:x.privacy.level", "maximum");
+    origin.raw_put("lighttouch:shop:x.privacy.signal", "p1:%%%garbage");
+    origin.raw_put("lighttouch:shop:x.privacy.interests", "{\"blocked\":1}");
+    let (mut e, mut p) = open(&origin, 19, false, options(), NOW);
+    assert_eq!(p.level(), Level::Personal, "unknown level -> site default");
+    assert!(!p.level_chosen());
+    let ex = p.export();
+    assert!(ex.ledger.entries.is_empty() && ex.blocked.is_empty());
+    p.block_category(&mut e, "culture").unwrap();
+    e.flush();
+    let (_, p2) = open(&origin, 20, false, options(), NOW + 1.0);
+    assert_eq!(p2.export().blocked, vec!["culture".to_string()]);
+}
+
+#[test]
+fn impressions_follow_the_dial_and_forget_item() {
+    let origin = MemoryOrigin::new();
+    let (mut e, mut p) = open(&origin, 21, false, options(), NOW);
+    e.record_impressions(&["item-001".to_string(), "item-002".to_string()], NOW)
+        .unwrap();
+    e.flush();
+    assert!(
+        keys(&origin).contains(&"x.impressions".to_string()),
+        "{:?}",
+        keys(&origin)
+    );
+    p.forget_item(&mut e, "item-001", NOW + 1.0);
+    assert!(e.impressions() != &Default::default());
+    p.set_level(&mut e, Level::Session, NOW + 2.0).unwrap();
+    assert!(
+        !keys(&origin).contains(&"x.impressions".to_string()),
+        "{:?}",
+        keys(&origin)
+    );
+    e.record_impressions(&["item-003".to_string()], NOW + 3.0)
+        .unwrap();
+    e.flush();
+    assert_eq!(keys(&origin), vec!["x.privacy.level".to_string()]);
 }

@@ -326,7 +326,8 @@ impl Engine {
     }
 
     fn store_impressions(&mut self) {
-        let stored = if self.impressions == Impressions::default() {
+        // Not stored at privacy levels without stored history (hook below).
+        let stored = if self.impressions == Impressions::default() || !self.store_history {
             self.persist.set_extra(IMPRESSIONS_EXTRA, None)
         } else {
             match codec::encode_impressions(&self.impressions) {
@@ -600,6 +601,7 @@ impl Engine {
         }
         self.store_history = store;
         self.persist.mark_all_events(self.history.first_seq());
+        self.store_impressions();
     }
 
     /// Whether history and profile are written to storage.
@@ -607,11 +609,13 @@ impl Engine {
         self.store_history
     }
 
-    /// Drops the in-memory history and profile without touching storage
+    /// Drops the in-memory history, profile and impressions without touching storage
     /// (the next flush writes whatever the storage mode says).
     pub fn clear_memory(&mut self) {
         self.history = History::default();
         self.profile = Profile::default();
+        self.impressions = Impressions::default();
+        self.store_impressions();
         self.persist.mark_all_events(0);
     }
 

@@ -13,15 +13,15 @@
 use std::collections::HashSet;
 
 use rand_chacha::ChaCha20Rng;
-use serde::{Deserialize, Serialize};
 
 use super::ledger::Refusal;
 use super::level::{ErasePlan, Level};
 use super::options::PrivacyOptions;
+pub use super::outputs::{PrivacyExport, SignalPreview};
 use super::report::{assign_arm, build_payload, describe, pick_question, ReportInput};
 use super::rights::{self, Interest, InterestEditsComponent};
 use super::stored::{self, InterestEdits, PendingReport, SignalState, StoredPayload};
-use super::{EpochClock, Ledger, Payload, PrivacyError, Taxonomy};
+use super::{EpochClock, Payload, PrivacyError, Taxonomy};
 use crate::core::{
     Engine, EventError, EventInput, EventKind, RecommendError, RecommendRequest, Recommendation,
     ScoreComponent,
@@ -29,43 +29,6 @@ use crate::core::{
 
 /// Most recommended ids remembered (in memory) to count clicks on them.
 const MAX_RECOMMENDED: usize = 1000;
-
-/// What `previewSignal()` returns: the next payload exactly as it would be
-/// sent, or why there is none, with a plain-language description.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SignalPreview {
-    /// The payload (memoised: the same object is sent later).
-    pub payload: Option<Payload>,
-    /// Plain-language account for the transparency panel.
-    pub description: String,
-    /// Earliest send time (ms since the Unix epoch), when a report is pending.
-    pub send_after_ms: Option<f64>,
-    /// ε spent in the current window, and the cap.
-    pub budget_spent: f64,
-    /// The cap over the window.
-    pub budget_max: f64,
-}
-
-/// The privacy part of `exportData()`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PrivacyExport {
-    /// The level in force.
-    pub level: Level,
-    /// Whether the visitor chose it (otherwise it is the site's default).
-    pub level_chosen: bool,
-    /// Reports made (epoch, ε, local time).
-    pub ledger: Ledger,
-    /// The epoch clock (random per-install offset), if contributing.
-    pub epoch_clock: Option<EpochClock>,
-    /// This epoch's report, if already built.
-    pub pending_report: Option<Payload>,
-    /// Blocked interest categories.
-    pub blocked: Vec<String>,
-    /// Added interests with their strength.
-    pub added: Vec<(String, f64)>,
-}
 
 /// Privacy state of one namespace.
 pub struct Privacy {
@@ -589,6 +552,15 @@ impl Privacy {
         self.save_signal(engine);
         engine.flush_at(Some(now_ms));
         Some(payload)
+    }
+
+    /// When the pending report becomes due (ms since the Unix epoch), for
+    /// the boundary's timer; `None` when nothing is pending.
+    pub fn next_send_after_ms(&self) -> Option<f64> {
+        if self.level != Level::Contribute {
+            return None;
+        }
+        self.signal.pending.as_ref().map(|p| p.send_after_ms)
     }
 
     /// The privacy part of `exportData()`.

@@ -15,6 +15,7 @@ pub mod ledger;
 pub mod level;
 pub mod options;
 pub mod oue;
+pub mod outputs;
 pub mod payload;
 pub mod random;
 pub mod report;

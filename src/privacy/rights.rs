@@ -164,8 +164,8 @@ impl ScoreComponent for InterestEditsComponent {
 
 /// `forgetItem(id)`: removes every raw event of `id`, subtracts their
 /// signal from the decayed category/tag/item affinities and the vector
-/// centroid, and drops the item from the seen/dismissed sets and the item
-/// affinities. Returns how many events were removed.
+/// centroid, and drops the item from the seen/dismissed sets, the item
+/// affinities and the impression counters. Returns how many events were removed.
 ///
 /// Limits: evidence of events already compacted out of the raw log (by
 /// `maxEvents` / `retentionDays`) cannot be told apart in the category and
@@ -225,6 +225,7 @@ pub fn forget_item(engine: &mut Engine, id: &str) -> usize {
     *history = History::from_parts(kept, first);
     let from = first_removed.unwrap_or(first);
     engine.history_rewritten(from);
+    engine.forget_item_impressions(id);
     removed
 }
 
