@@ -81,6 +81,27 @@ check_dts() {
     return 1
   fi
   echo "no \`any\` in exported signatures ($(grep -c 'export' "$dts") exports checked)"
+  # The public API, signature by signature (issue 2's JS example).
+  local signature missing=0
+  while IFS= read -r signature; do
+    if ! grep -qF -- "$signature" "$dts"; then
+      echo "error: missing from the .d.ts: $signature"
+      missing=1
+    fi
+  done <<'SIGNATURES'
+static open(options: OpenOptions): Recommender;
+setCatalog(items: Item[]): CatalogSummary;
+record(event: InteractionEvent): void;
+recordImpressions(ids: string[]): number;
+recommend(options?: RecommendOptions | null): Recommendation[];
+explain(id: string): string;
+status(): Status;
+exportData(): ExportData;
+forget(): void;
+flush(): void;
+readonly hasPendingWrites: boolean;
+SIGNATURES
+  [ "$missing" = 0 ] && echo "every Recommender signature has its exact type"
 }
 
 run_if_present() {

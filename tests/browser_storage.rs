@@ -183,7 +183,7 @@ fn persists_and_reopens_with_identical_recommendations() {
     click(&rec, "bike-2");
     rec.record(parse(r#"{"item": "run-3", "kind": "dismiss"}"#).unchecked_into())
         .unwrap();
-    rec.flush();
+    rec.flush().unwrap();
     let (persistent, stored, events, last_error) = status(&rec);
     assert!(persistent);
     assert!(stored > 0.0);
@@ -212,26 +212,29 @@ async fn write_behind_flushes_after_a_delay_and_on_page_hide() {
     fresh();
     let rec = open("shop");
     click(&rec, "bike-1");
-    assert!(rec.has_pending_writes());
+    assert!(rec.has_pending_writes().unwrap());
     assert!(rec.flush_scheduled());
     assert!(
         keys_with_prefix("lighttouch:shop:").is_empty(),
         "not written synchronously"
     );
     JsFuture::from(sleep(800)).await.unwrap();
-    assert!(!rec.has_pending_writes());
+    assert!(!rec.has_pending_writes().unwrap());
     assert_eq!(rec.timer_flushes(), 1);
     assert!(!keys_with_prefix("lighttouch:shop:").is_empty());
 
     click(&rec, "bike-2");
-    assert!(rec.has_pending_writes());
+    assert!(rec.has_pending_writes().unwrap());
     page_hide();
-    assert!(!rec.has_pending_writes(), "pagehide flushes at once");
+    assert!(
+        !rec.has_pending_writes().unwrap(),
+        "pagehide flushes at once"
+    );
 
     click(&rec, "bike-3");
     hide_document(true);
     assert!(
-        !rec.has_pending_writes(),
+        !rec.has_pending_writes().unwrap(),
         "visibilitychange to hidden flushes at once"
     );
     hide_document(false);
@@ -242,7 +245,7 @@ async fn write_behind_flushes_after_a_delay_and_on_page_hide() {
         click(&rec, "bike-4");
     }
     JsFuture::from(sleep(800)).await.unwrap();
-    assert!(!rec.has_pending_writes());
+    assert!(!rec.has_pending_writes().unwrap());
     assert!(rec.timer_flushes() <= 3, "{}", rec.timer_flushes());
     assert_eq!(status(&open("shop")).2, 53.0);
 }
@@ -258,7 +261,7 @@ fn full_quota_switches_to_memory_without_throwing() {
         click(&rec, "bike-1");
     }
     click(&rec, "bike-2");
-    rec.flush();
+    rec.flush().unwrap();
     let (persistent, _, events, last_error) = status(&rec);
     let foreign_after = stringify(&snapshot());
     storage().clear().unwrap();
@@ -272,7 +275,7 @@ fn full_quota_switches_to_memory_without_throwing() {
     assert_eq!(events, 10.0);
     assert_eq!(ids(&recommendations(&rec))[..2], ["bike-3", "bike-4"]);
     click(&rec, "bike-3");
-    rec.flush();
+    rec.flush().unwrap();
     assert_eq!(foreign_before, foreign_after, "junk untouched");
 }
 
@@ -284,9 +287,9 @@ fn quota_compacts_and_retries_before_giving_up() {
     for i in 0..600 {
         click(&rec, ["bike-1", "bike-2", "run-1"][i % 3]);
     }
-    rec.flush();
+    rec.flush().unwrap();
     let full = status(&rec).1;
-    rec.forget();
+    rec.forget().unwrap();
     drop(rec);
     assert!(keys_with_prefix("lighttouch:").is_empty());
     let room = (full * 0.75) as usize;
@@ -298,7 +301,7 @@ fn quota_compacts_and_retries_before_giving_up() {
     for i in 0..600 {
         click(&rec, ["bike-1", "bike-2", "run-1"][i % 3]);
     }
-    rec.flush();
+    rec.flush().unwrap();
     let (persistent, _, events, last_error) = status(&rec);
     let last_error = last_error.unwrap_or_default();
     let recommended = ids(&recommendations(&rec));
@@ -325,10 +328,10 @@ fn unreadable_values_under_our_key_start_empty_and_touch_nothing_else() {
         fresh();
         let other = open("blog");
         click(&other, "run-1");
-        other.flush();
+        other.flush().unwrap();
         let rec = open("shop");
         click(&rec, "bike-1");
-        rec.flush();
+        rec.flush().unwrap();
         drop(rec);
         drop(other);
         storage().set_item("cart", r#"{"items":[1,2]}"#).unwrap();
@@ -367,7 +370,7 @@ fn unreadable_values_under_our_key_start_empty_and_touch_nothing_else() {
             assert_eq!(events, 0.0, "{corruption}: starts empty");
         }
         click(&rec, "bike-2");
-        rec.flush();
+        rec.flush().unwrap();
         drop(rec);
         let others_after: Vec<(String, Option<String>)> = keys_with_prefix("")
             .into_iter()
@@ -396,9 +399,9 @@ fn namespaces_never_touch_each_other_and_forget_is_exact() {
     click(&shop2, "run-1");
     click(&shop2, "run-2");
     click(&blog, "swim-1");
-    shop.flush();
-    shop2.flush();
-    blog.flush();
+    shop.flush().unwrap();
+    shop2.flush().unwrap();
+    blog.flush().unwrap();
     let shop2_keys = keys_with_prefix("lighttouch:shop2:");
     let blog_keys = keys_with_prefix("lighttouch:blog:");
     assert!(!keys_with_prefix("lighttouch:shop:").is_empty());
@@ -410,8 +413,8 @@ fn namespaces_never_touch_each_other_and_forget_is_exact() {
     };
     let (shop2_values, blog_values) = (before("lighttouch:shop2:"), before("lighttouch:blog:"));
 
-    shop.forget();
-    shop.flush();
+    shop.forget().unwrap();
+    shop.flush().unwrap();
     assert!(
         keys_with_prefix("lighttouch:shop:").is_empty(),
         "forget removes our keys"
@@ -435,7 +438,7 @@ fn blocked_local_storage_means_memory_mode() {
     block_local_storage();
     let rec = open("shop");
     click(&rec, "bike-1");
-    rec.flush();
+    rec.flush().unwrap();
     let recommended = ids(&recommendations(&rec));
     let (persistent, _, events, last_error) = status(&rec);
     unblock_local_storage();
@@ -453,9 +456,9 @@ fn throwing_writes_mean_memory_mode() {
     let rec = open("shop");
     break_set_item("InvalidStateError");
     click(&rec, "bike-1");
-    rec.flush();
+    rec.flush().unwrap();
     click(&rec, "bike-2");
-    rec.flush();
+    rec.flush().unwrap();
     let recommended = ids(&recommendations(&rec));
     let (persistent, _, events, last_error) = status(&rec);
     restore_set_item();

@@ -144,6 +144,13 @@ fn exploration_fills_exactly_the_share_deterministically_per_seed() {
             assert_eq!(got[0].id, "a0", "the first slot is not explored");
         }
         assert_eq!(e.recommend(&r, NOW).unwrap(), got, "same seed, same result");
+        for x in explored(&got) {
+            let json = serde_json::to_string(&x.reasons[0]).unwrap();
+            assert!(
+                json.starts_with(r#"{"kind":"exploration","category":""#),
+                "{json}"
+            );
+        }
     }
     // Without a seed the default seed keeps recommend deterministic.
     let mut r = req(10);
@@ -369,6 +376,22 @@ fn exclude_seen_per_kind() {
         serde_json::from_str(r#"{"k":13,"excludeSeen":["purchase","dismiss"]}"#).unwrap();
     let got = e.recommend(&r, NOW).unwrap();
     assert!(ids(&got).contains(&"a0") && !ids(&got).contains(&"a1"));
+    let json = serde_json::to_value(e.export_data()).unwrap();
+    assert_eq!(
+        json["profile"]["seenKinds"]["a1"],
+        serde_json::json!(["purchase"])
+    );
+    // The kinds survive a reopen (state record v2).
+    let origin = MemoryOrigin::new();
+    let mut p = Engine::open(Box::new(origin.store("k")), Options::default(), NOW);
+    p.record(EventInput::new("a0", EventKind::View), NOW)
+        .unwrap();
+    p.record(EventInput::new("a0", EventKind::Purchase), NOW)
+        .unwrap();
+    p.flush();
+    let q = Engine::open(Box::new(origin.store("k")), Options::default(), NOW);
+    let kinds: Vec<EventKind> = q.profile().seen_kinds_of("a0").kinds().collect();
+    assert_eq!(kinds, [EventKind::View, EventKind::Purchase]);
 }
 
 #[test]
@@ -475,6 +498,16 @@ fn another_tab_sees_the_impressions_after_a_merge() {
     b.flush(); // merges a's write
     assert_eq!(b.impressions().unengaged("a0", NOW, DAY), 1);
     assert_eq!(b.history().len(), 1);
+    // Both tabs record impressions before flushing: neither loses its own.
+    a.record_impressions(&strings(&["b0"]), NOW).unwrap();
+    b.record_impressions(&strings(&["c0"]), NOW).unwrap();
+    a.flush();
+    b.flush();
+    assert_eq!(b.impressions().unengaged("b0", NOW, DAY), 1);
+    assert_eq!(b.impressions().unengaged("c0", NOW, DAY), 1);
+    let reopened = Engine::open(Box::new(origin.store("shop")), Options::default(), NOW);
+    assert_eq!(reopened.impressions(), b.impressions());
+    assert_eq!(reopened.impressions().items.len(), 3);
 }
 
 type Case = (Vec<Vec<u8>>, Vec<(usize, usize)>, Vec<usize>, RequestSpec);
@@ -491,6 +524,7 @@ fn arb_case() -> impl Strategy<Value = Case> {
 #[derive(Debug, Clone)]
 struct RequestSpec {
     k: usize,
+    candidates: Option<Vec<usize>>,
     exclude: Option<Vec<usize>>,
     allow: Option<Vec<usize>>,
     categories: Option<Vec<u8>>,
@@ -503,7 +537,10 @@ struct RequestSpec {
 
 fn arb_request() -> impl Strategy<Value = RequestSpec> {
     (
-        1usize..40,
+        (
+            1usize..40,
+            prop::option::of(prop::collection::vec(0usize..40, 0..30)),
+        ),
         prop::option::of(prop::collection::vec(0usize..45, 0..10)),
         prop::option::of(prop::collection::vec(0usize..45, 0..25)),
         prop::option::of(prop::collection::vec(0u8..5, 0..3)),
@@ -514,9 +551,20 @@ fn arb_request() -> impl Strategy<Value = RequestSpec> {
         any::<u64>(),
     )
         .prop_map(
-            |(k, exclude, allow, categories, seen, lambda, max_per_category, exploration, seed)| {
+            |(
+                (k, candidates),
+                exclude,
+                allow,
+                categories,
+                seen,
+                lambda,
+                max_per_category,
+                exploration,
+                seed,
+            )| {
                 RequestSpec {
                     k,
+                    candidates,
                     exclude,
                     allow,
                     categories,
@@ -567,7 +615,7 @@ proptest! {
             spec.seen.as_ref().map(|v| v.iter().map(|&k| EventKind::ALL[k]).collect());
         let r = RecommendRequest {
             k: spec.k,
-            candidates: None,
+            candidates: spec.candidates.as_ref().map(|v| v.iter().map(|&i| id(i % n)).collect()),
             categories: spec.categories.as_ref().map(|v| v.iter().map(|&c| CATS[c as usize].to_string()).collect()),
             exclude_seen: kinds.as_ref().map_or(ExcludeSeen::from(true), |k| ExcludeSeen::kinds(k)),
             exclude: spec.exclude.as_ref().map(|v| v.iter().map(|&i| id(i)).collect()),
@@ -600,6 +648,7 @@ proptest! {
                     Some(ks) => seen_kinds.iter().any(|k| ks.contains(k)),
                 };
                 if seen_blocked { return false; }
+                if r.candidates.as_ref().is_some_and(|x| !x.contains(&s)) { return false; }
                 if r.exclude.as_ref().is_some_and(|x| x.contains(&s)) { return false; }
                 if r.allow.as_ref().is_some_and(|x| !x.contains(&s)) { return false; }
                 if let Some(cs) = &r.categories {

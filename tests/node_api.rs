@@ -216,14 +216,14 @@ fn export_is_plain_json_and_forget_resets() {
     let rec = shop();
     record(&rec, r#"{"item": "bike-1", "kind": "click"}"#).unwrap();
     record(&rec, r#"{"item": "gone", "kind": "view"}"#).unwrap();
-    rec.flush();
+    rec.flush().unwrap();
     let exported: JsValue = rec.export_data().unwrap().into();
     let round_trip = parse(&stringify(&exported));
     assert_eq!(stringify(&round_trip), stringify(&exported));
     assert_eq!(js_sys::Array::from(&field(&exported, "events")).length(), 2);
     assert!(field(&exported, "profile").is_object());
 
-    rec.forget();
+    rec.forget().unwrap();
     let status: JsValue = rec.status().unwrap().into();
     assert_eq!(field(&status, "events").as_f64(), Some(0.0));
     let exported: JsValue = rec.export_data().unwrap().into();
@@ -231,5 +231,81 @@ fn export_is_plain_json_and_forget_resets() {
     assert_eq!(
         ids(&recommend(&rec, r#"{"k": 3}"#).unwrap()),
         vec!["run-1", "swim-1", "run-2"]
+    );
+}
+
+#[wasm_bindgen_test]
+fn impressions_cap_unengaged_items_and_bad_ids_are_named() {
+    let rec = open(r#"{"namespace": "shop", "storage": "memory", "impressionCap": 2}"#).unwrap();
+    rec.set_catalog(parse(CATALOG).unchecked_into()).unwrap();
+    assert_eq!(ids(&recommend(&rec, r#"{"k": 1}"#).unwrap()), vec!["run-1"]);
+    let shown = parse(r#"["run-1", "run-1", "swim-1"]"#);
+    assert_eq!(
+        rec.record_impressions(shown.clone().unchecked_into())
+            .unwrap(),
+        2
+    );
+    assert_eq!(rec.record_impressions(shown.unchecked_into()).unwrap(), 2);
+    // Shown twice without engagement: capped below every other item.
+    let top = ids(&recommend(&rec, r#"{"k": 8}"#).unwrap());
+    assert_eq!(&top[top.len() - 2..], ["run-1", "swim-1"], "{top:?}");
+
+    let (name, message) =
+        thrown(rec.record_impressions(parse(r#"["bike-1", ""]"#).unchecked_into()));
+    assert_eq!(name, "EventError");
+    assert!(message.contains("impression 1"), "{message}");
+    let (name, message) =
+        thrown(rec.record_impressions(parse(r#"["bike-1", 7]"#).unchecked_into()));
+    assert_eq!(name, "EventError");
+    assert_eq!(
+        message,
+        "impression 1: invalid type: integer `7`, expected a string"
+    );
+    let (_, message) = thrown(rec.record_impressions(parse(r#""bike-1""#).unchecked_into()));
+    assert!(
+        message.starts_with("impression: invalid type: string"),
+        "{message}"
+    );
+
+    let exported: JsValue = rec.export_data().unwrap().into();
+    let impressions = field(&exported, "impressions");
+    assert_eq!(
+        field(&impressions, "total").as_f64(),
+        Some(4.0),
+        "distinct ids per call"
+    );
+    assert!(field(&field(&exported, "profile"), "centroid").is_null());
+}
+
+#[wasm_bindgen_test]
+fn request_rules_are_applied_and_validated() {
+    let rec = shop();
+    record(&rec, r#"{"item": "bike-1", "kind": "purchase"}"#).unwrap();
+    record(&rec, r#"{"item": "bike-2", "kind": "view"}"#).unwrap();
+    let top = ids(
+        &recommend(
+            &rec,
+            r#"{"k": 3, "excludeSeen": ["purchase"], "exclude": ["bike-3"], "categories": ["Cycling"]}"#,
+        )
+        .unwrap(),
+    );
+    assert_eq!(top, vec!["bike-2", "bike-4"]);
+    let capped = ids(&recommend(&rec, r#"{"k": 4, "diversity": {"maxPerCategory": 1}}"#).unwrap());
+    assert_eq!(capped.len(), 3, "one per category: {capped:?}");
+    let (name, message) = thrown(recommend(&rec, r#"{"diversity": {"lambda": 1.5}}"#));
+    assert_eq!(name, "RecommendError");
+    assert!(message.contains("diversity.lambda"), "{message}");
+    let (_, message) = thrown(recommend(&rec, r#"{"excludeSeen": ["bought"]}"#));
+    assert!(
+        message.contains("excludeSeen") && message.contains("bought"),
+        "{message}"
+    );
+    let (_, message) = thrown(recommend(&rec, r#"{"kk": 3}"#));
+    assert!(message.contains("unknown field `kk`"), "{message}");
+    let explored = recommend(&rec, r#"{"k": 4, "exploration": 0.5, "seed": 7}"#).unwrap();
+    assert!(
+        stringify(&explored).contains(r#""kind":"exploration""#),
+        "{}",
+        stringify(&explored)
     );
 }

@@ -51,6 +51,8 @@ use super::options::Options;
 use super::profile::Profile;
 use super::ranking::{RankContext, RecommendRequest, Recommendation, ScoreComponent};
 use super::rerank;
+use crate::model::component::NeighbourComponent;
+use crate::model::{LoadedModel, ModelError, ModelSummary};
 use crate::storage::codec;
 use crate::storage::persist::{Persist, StateFound};
 use crate::storage::{Store, StoreError};
@@ -102,6 +104,8 @@ pub struct Engine {
     /// Whether history and profile are written to storage (`false` at the
     /// privacy levels `session` and `off`; see `privacy::controller`).
     store_history: bool,
+    /// The item-item model set with `set_model` (its logic lives in `crate::model`).
+    model: Option<LoadedModel>,
 }
 
 /// Extra name under which the impression counters are stored.
@@ -141,6 +145,7 @@ impl Engine {
             persist,
             impressions: Impressions::default(),
             store_history: true,
+            model: None,
         };
         if let Some(e) = options_error {
             engine.persist.note_error(e);
@@ -162,6 +167,9 @@ impl Engine {
     /// engines). Same effect as [`Engine::set_catalog`].
     pub fn set_shared_catalog(&mut self, catalog: Rc<Catalog>) -> CatalogSummary {
         self.catalog = catalog;
+        if let Some(model) = &mut self.model {
+            model.bind(&self.catalog);
+        }
         self.fold_unscored();
         self.catalog.summary()
     }
@@ -229,13 +237,51 @@ impl Engine {
         self.persist.mark_events_from(seq);
     }
 
-    /// The top `request.k` items, best first.
+    /// The top `request.k` items, best first, after the request's filters,
+    /// frequency capping, diversity and exploration (`docs/ranking-rules.md`).
     pub fn recommend(
         &self,
         request: &RecommendRequest,
         now_ms: f64,
     ) -> Result<Vec<Recommendation>, RecommendError> {
-        self.recommend_with(request, now_ms, &[])
+        match self.neighbour_component(now_ms) {
+            Some(c) => self.recommend_with(request, now_ms, &[&c]),
+            None => self.recommend_with(request, now_ms, &[]),
+        }
+    }
+
+    /// Installs an item-item model (see `model::format`). The bytes are
+    /// validated (header, version, checksum, every row); ids are matched to
+    /// the catalogue, unknown ids skipped and counted in the summary. On
+    /// error the previous model stays.
+    pub fn set_model(&mut self, bytes: &[u8]) -> Result<ModelSummary, ModelError> {
+        let loaded = LoadedModel::load(bytes, &self.catalog)?;
+        let summary = loaded.summary().clone();
+        self.model = Some(loaded);
+        Ok(summary)
+    }
+
+    /// The summary of the model in use (matched against the current catalogue).
+    pub fn model_summary(&self) -> Option<&ModelSummary> {
+        self.model.as_ref().map(LoadedModel::summary)
+    }
+
+    /// Removes the item-item model (ranking falls back to content and popularity).
+    pub fn clear_model(&mut self) {
+        self.model = None;
+    }
+
+    /// The neighbour component for a request at `now_ms`, when a model is set.
+    fn neighbour_component(&self, now_ms: f64) -> Option<NeighbourComponent> {
+        let model = self.model.as_ref()?;
+        Some(NeighbourComponent::new(
+            model,
+            &self.catalog,
+            self.history.iter(),
+            &self.options.event_weights,
+            &self.options.neighbours,
+            now_ms,
+        ))
     }
 
     /// Like [`Engine::recommend`], adding extra score components.
@@ -295,10 +341,16 @@ impl Engine {
         }
     }
 
-    /// (Re)reads the impression counters from the extras (after open or a
-    /// merge with another tab); unreadable counters start empty.
+    /// Reads the impression counters from the extras (on open).
     fn load_impressions(&mut self) {
-        self.impressions = match self.persist.extra(IMPRESSIONS_EXTRA) {
+        let stored = self.persist.extra(IMPRESSIONS_EXTRA).map(str::to_string);
+        self.impressions = self.decode_impressions(stored.as_deref());
+    }
+
+    /// Decodes stored impression counters; unreadable ones are reported in
+    /// `status().lastError` and start empty.
+    fn decode_impressions(&mut self, stored: Option<&str>) -> Impressions {
+        match stored {
             None => Impressions::default(),
             Some(v) => match codec::decode_impressions(v) {
                 Ok(mut imp) => {
@@ -315,7 +367,7 @@ impl Engine {
                     Impressions::default()
                 }
             },
-        };
+        }
     }
 
     /// The prepared ranking tables at `now_ms` (for extra components).
@@ -325,7 +377,10 @@ impl Engine {
 
     /// One sentence explaining why `id` would be recommended.
     pub fn explain(&self, id: &str, now_ms: f64) -> Result<String, RecommendError> {
-        self.explain_with(id, now_ms, &[])
+        match self.neighbour_component(now_ms) {
+            Some(c) => self.explain_with(id, now_ms, &[&c]),
+            None => self.explain_with(id, now_ms, &[]),
+        }
     }
 
     /// Like [`Engine::explain`], with extra score components' reasons.
@@ -454,6 +509,10 @@ impl Engine {
             .cloned()
             .collect();
         let dirty_extras = self.persist.dirty_extras();
+        let ours_impressions = dirty_extras
+            .contains(IMPRESSIONS_EXTRA)
+            .then(|| self.impressions.clone());
+        let theirs_impressions = remote.extras.get(IMPRESSIONS_EXTRA).cloned();
         let extras = self.persist.merge_extras(&remote.extras);
         let theirs: HashSet<EventKey> = remote.events.iter().map(event_key).collect();
         self.persist.adopt(&remote);
@@ -473,7 +532,13 @@ impl Engine {
         self.fold_unscored();
         self.history
             .trim_front(self.options.max_events as usize, f64::MIN);
-        self.load_impressions();
+        // Impressions: take theirs, then max-merge ours in if we had changes.
+        self.impressions = self.decode_impressions(theirs_impressions.as_deref());
+        if let Some(ours) = ours_impressions {
+            self.impressions
+                .merge_from(&ours, self.options.impression_memory_ms());
+            self.store_impressions();
+        }
     }
 
     /// Full retention pass (count and age) as of `now_ms`.

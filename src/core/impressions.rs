@@ -189,6 +189,40 @@ impl Impressions {
         }
     }
 
+    /// Merges another instance's counters into these (another tab wrote
+    /// while we had unsaved impressions): the union of the items, keeping for
+    /// an item seen by both the larger unengaged count (and the later
+    /// times); per category the larger decayed counts. Max-merging is
+    /// idempotent and order-independent, and never loses a tab's impressions
+    /// of an item it alone showed.
+    pub fn merge_from(&mut self, other: &Impressions, memory_ms: f64) {
+        for (id, theirs) in &other.items {
+            match self.items.get_mut(id) {
+                None => {
+                    self.items.insert(id.clone(), *theirs);
+                }
+                Some(ours) => {
+                    ours.unengaged = ours.unengaged.max(theirs.unengaged);
+                    ours.first_at = ours.first_at.min(theirs.first_at);
+                    ours.last_at = ours.last_at.max(theirs.last_at);
+                }
+            }
+        }
+        for (name, theirs) in &other.categories {
+            match self.categories.get_mut(name) {
+                None => {
+                    self.categories.insert(name.clone(), *theirs);
+                }
+                Some(ours) => {
+                    ours.shown = max_decayed(ours.shown, theirs.shown, memory_ms);
+                    ours.clicks = max_decayed(ours.clicks, theirs.clicks, memory_ms);
+                }
+            }
+        }
+        self.total = self.total.max(other.total);
+        self.trim(memory_ms);
+    }
+
     /// Forgets the item's impressions (the category counts stay).
     pub fn remove_item(&mut self, id: &str) -> bool {
         self.items.remove(id).is_some()
@@ -247,6 +281,15 @@ impl Impressions {
             }
         }
     }
+}
+
+/// The larger of two decayed values, compared at the later reference time.
+fn max_decayed(a: Decayed, b: Decayed, half_life_ms: f64) -> Decayed {
+    let at = a.at.max(b.at);
+    let value = a
+        .value_at(at, half_life_ms)
+        .max(b.value_at(at, half_life_ms));
+    Decayed { value, at }
 }
 
 /// The multiplicative penalty applied to a score after `unengaged`
@@ -389,6 +432,26 @@ mod tests {
             !imp.items.contains_key("i0"),
             "least recently shown dropped"
         );
+    }
+
+    #[test]
+    fn merge_is_a_union_with_maxima() {
+        let c = cat();
+        let (mut a, mut b) = (Impressions::default(), Impressions::default());
+        a.record(&ids(&["a"]), &c, NOW, MEM).unwrap();
+        a.record(&ids(&["a"]), &c, NOW, MEM).unwrap();
+        b.record(&ids(&["a", "b"]), &c, NOW + 5.0, MEM).unwrap();
+        let mut ab = a.clone();
+        ab.merge_from(&b, MEM);
+        let mut ba = b.clone();
+        ba.merge_from(&a, MEM);
+        assert_eq!(ab, ba, "order-independent");
+        assert_eq!(ab.unengaged("a", NOW + 5.0, MEM), 2);
+        assert_eq!(ab.items["a"].last_at, NOW + 5.0);
+        assert_eq!(ab.unengaged("b", NOW + 5.0, MEM), 1);
+        let mut again = ab.clone();
+        again.merge_from(&b, MEM);
+        assert_eq!(again, ab, "idempotent");
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub struct Options {
     /// shown, and the half-life of the per-category click-through counts
     /// used by exploration (default 30).
     pub impression_memory_days: f64,
+    /// Weights of the item-item neighbour component (see `model::options`).
+    pub neighbours: crate::model::NeighbourOptions,
 }
 
 /// Largest accepted `impressionCap`.
@@ -54,6 +56,7 @@ impl Default for Options {
             event_weights: KindWeights::default(),
             impression_cap: 3,
             impression_memory_days: 30.0,
+            neighbours: crate::model::NeighbourOptions::default(),
         }
     }
 }
@@ -114,7 +117,7 @@ impl Options {
                 ));
             }
         }
-        Ok(())
+        self.neighbours.validate()
     }
 
     /// The profile half-life in ms.

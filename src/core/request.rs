@@ -34,7 +34,7 @@ pub const MAX_EXPLORATION: f64 = 0.5;
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 
 /// Which already-seen items to leave out: `true` (any event recorded for the
-/// item, the default), `false` (none), or a list of event kinds (e.g.
+/// item, the default; also `null`), `false` (none), or a list of event kinds (e.g.
 /// `["purchase", "dismiss"]`: purchased items never again, viewed ones allowed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExcludeSeen(pub KindSet);
@@ -91,6 +91,16 @@ impl<'de> Visitor<'de> for ExcludeSeenVisitor {
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<ExcludeSeen, E> {
         Ok(ExcludeSeen::from(v))
+    }
+
+    /// `null` / `undefined` (e.g. `{excludeSeen: opts.excludeSeen}` with the
+    /// option unset) mean the default, as for every other optional field.
+    fn visit_unit<E: de::Error>(self) -> Result<ExcludeSeen, E> {
+        Ok(ExcludeSeen::default())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<ExcludeSeen, E> {
+        Ok(ExcludeSeen::default())
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ExcludeSeen, A::Error> {
@@ -297,7 +307,14 @@ mod tests {
             e.contains("\"excludeSeen\" to be true, false or an array"),
             "{e}"
         );
-        assert!(parse(r#"{"excludeSeen":null}"#).is_err());
+        assert!(
+            parse(r#"{"excludeSeen":null}"#)
+                .unwrap()
+                .exclude_seen
+                .is_all(),
+            "null means the default"
+        );
+        assert!(parse(r#"{"excludeSeen":1}"#).is_err());
     }
 
     #[test]

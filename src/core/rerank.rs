@@ -415,7 +415,10 @@ impl<'c, 'a> Selector<'c, 'a> {
         // Best (first) eligible position per category; slot n_cats = no category.
         let mut best_of: Vec<Option<usize>> = vec![None; n_cats + 1];
         for j in first..self.scored.len() {
-            if self.scored[j].capped != tier || !self.eligible(j) {
+            if self.scored[j].capped != tier {
+                break; // sorted: the worse tier follows
+            }
+            if !self.eligible(j) {
                 continue;
             }
             let cats = catalog.categories_of(self.scored[j].idx);

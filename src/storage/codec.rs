@@ -617,6 +617,34 @@ mod tests {
         fn arbitrary_text_never_panics(s in ".{0,200}") {
             let _ = decode_state(&s);
             let _ = decode_chunk(&s);
+            let _ = decode_impressions(&s);
+        }
+
+        #[test]
+        fn impressions_round_trip_and_damage_is_an_error(
+            items in prop::collection::btree_map("[a-z0-9-]{1,12}", (0u32..10, 0.0f64..2e12, 0.0f64..1e6), 0..20),
+            cats in prop::collection::btree_map("[A-Za-z]{1,8}", (arb_decayed(), arb_decayed()), 0..6),
+            total in any::<u64>(),
+            cut in 0usize..200,
+        ) {
+            use crate::core::impressions::{CategoryCtr, ItemImpressions};
+            let imp = Impressions {
+                items: items
+                    .into_iter()
+                    .map(|(k, (n, first, dt))| (k, ItemImpressions { unengaged: n, first_at: first, last_at: first + dt }))
+                    .collect(),
+                categories: cats
+                    .into_iter()
+                    .map(|(k, (shown, clicks))| (k, CategoryCtr { shown, clicks }))
+                    .collect(),
+                total,
+            };
+            let s = encode_impressions(&imp).unwrap();
+            prop_assert!(s.starts_with("lti1:"));
+            prop_assert_eq!(decode_impressions(&s).unwrap(), imp);
+            prop_assert_eq!(decode_state(&s), Err(CodecError::WrongKind));
+            let cut = cut.min(s.len());
+            prop_assert!(cut == s.len() || decode_impressions(&s[..cut]).is_err());
         }
 
         #[test]

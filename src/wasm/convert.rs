@@ -138,6 +138,18 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     })
 }
 
+/// Serialises `value` as JSON would see it: maps as objects and `None` as
+/// `null` (so `JSON.stringify` keeps every field), for `exportData()`.
+pub fn to_json_compatible<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&serializer).map_err(|error| {
+        js_error(
+            ErrorFamily::Storage,
+            &format!("cannot convert output: {error}"),
+        )
+    })
+}
+
 /// `catalog item 3 (id "sku-9"): field "tags[1]"` from a deserialisation path.
 fn describe_place(root: &JsValue, subject: Subject, path: &[PathSegment]) -> String {
     let mut segments = path.iter().peekable();

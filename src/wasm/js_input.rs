@@ -7,7 +7,7 @@
 //!   (`halfLifeDay`) would be ignored silently; here every key reaches the
 //!   struct, so the core's `deny_unknown_fields` rejects it;
 //! * errors here carry the path where they happened (`[3].tags[1]`), which
-//!   the boundary turns into "catalog item 3 (id ...): field "tags[1]"";
+//!   the boundary turns into `catalog item 3 (id "x"): field "tags[1]"`;
 //! * reading is depth-limited, so a cyclic object is an error, not a stack
 //!   overflow;
 //! * it is much smaller in the `.wasm` than `serde_path_to_error` wrapped

@@ -2,25 +2,27 @@
 //! that converts values, turns core errors into JS `Error`s, supplies the
 //! clock (`Date.now()`) and schedules write-behind flushes.
 
-use std::cell::RefCell;
+use std::cell::{Ref, RefCell, RefMut};
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::convert::{from_js, to_js, to_js_error, ErrorFamily, Subject};
+use super::convert::{
+    from_js, js_error, to_js, to_js_error, to_json_compatible, ErrorFamily, Subject,
+};
 use super::local_storage::LocalStorageStore;
 use super::open_options::{parse_open_options, StorageMode};
 use super::types::{
     CatalogSummaryJs, ExportDataJs, InteractionEventJs, ItemListJs, OpenOptionsJs,
-    RecommendOptionsJs, RecommendationListJs, StatusJs,
+    RecommendOptionsJs, RecommendationListJs, StatusJs, StringListJs,
 };
 use super::write_behind::{SharedEngine, WriteBehind};
 use crate::core::catalog::ItemInput;
 use crate::core::engine::{Engine, Status};
 use crate::core::event::EventInput;
 use crate::core::ranking::RecommendRequest;
-use crate::storage::{MemoryStore, Store};
+use crate::storage::{MemoryStore, Store, StoreError, UnavailableStore};
 
 /// On-device recommendations for one namespace of the page's origin.
 ///
@@ -43,8 +45,6 @@ pub struct Recommender {
     // which must still be alive then.
     write_behind: WriteBehind,
     engine: SharedEngine,
-    /// Why `storage: "local"` fell back to memory, reported by `status()`.
-    fallback: Option<String>,
 }
 
 #[wasm_bindgen]
@@ -60,21 +60,19 @@ impl Recommender {
     /// ```
     pub fn open(options: OpenOptionsJs) -> Result<Recommender, JsValue> {
         let open = parse_open_options(&options)?;
-        let (store, fallback): (Box<dyn Store>, Option<String>) = match open.storage {
-            StorageMode::Memory => (Box::new(MemoryStore::new(&open.namespace)), None),
+        let store: Box<dyn Store> = match open.storage {
+            StorageMode::Memory => Box::new(MemoryStore::new(&open.namespace)),
             StorageMode::Local => match LocalStorageStore::open(&open.namespace) {
-                Ok(store) => (Box::new(store), None),
-                Err(error) => (
-                    Box::new(MemoryStore::new(&open.namespace)),
-                    Some(format!("{error}; keeping history in memory")),
-                ),
+                Ok(store) => Box::new(store),
+                // The engine starts in memory mode over it and reports why.
+                Err(StoreError::Unavailable(why)) => Box::new(UnavailableStore::new(why)),
+                Err(error) => Box::new(UnavailableStore::new(error.to_string())),
             },
         };
         let engine = Rc::new(RefCell::new(Engine::open(store, open.options, now())));
         Ok(Recommender {
             write_behind: WriteBehind::new(&engine),
             engine,
-            fallback,
         })
     }
 
@@ -94,8 +92,7 @@ impl Recommender {
         let items: Vec<ItemInput> =
             from_js(&items, Subject::List("catalog item"), ErrorFamily::Catalog)?;
         let summary = self
-            .engine
-            .borrow_mut()
+            .engine_mut()?
             .set_catalog(items)
             .map_err(|e| to_js_error(ErrorFamily::Catalog, &e))?;
         Ok(to_js(&summary)?.unchecked_into())
@@ -112,7 +109,7 @@ impl Recommender {
     /// ```
     pub fn record(&self, event: InteractionEventJs) -> Result<(), JsValue> {
         let event: EventInput = from_js(&event, Subject::Object("event"), ErrorFamily::Event)?;
-        let mut engine = self.engine.borrow_mut();
+        let mut engine = self.engine_mut()?;
         engine
             .record(event, now())
             .map_err(|e| to_js_error(ErrorFamily::Event, &e))?;
@@ -120,12 +117,38 @@ impl Recommender {
         Ok(())
     }
 
+    /// Records which items were actually shown, for frequency capping (an
+    /// item shown `impressionCap` times without engagement sinks below every
+    /// other) and exploration. Returns how many distinct items were
+    /// recorded; throws an `EventError` naming the id's index when an id is
+    /// empty or too long (nothing is recorded then).
+    ///
+    /// ```js
+    /// const picks = rec.recommend({ k: 8 });
+    /// render(picks);
+    /// rec.recordImpressions(picks.map((p) => p.id)); // 8
+    /// ```
+    #[wasm_bindgen(js_name = recordImpressions)]
+    pub fn record_impressions(&self, ids: StringListJs) -> Result<u32, JsValue> {
+        let ids: Vec<String> = from_js(&ids, Subject::List("impression"), ErrorFamily::Event)?;
+        let mut engine = self.engine_mut()?;
+        let recorded = engine
+            .record_impressions(&ids, now())
+            .map_err(|e| to_js_error(ErrorFamily::Event, &e))?;
+        self.write_behind.changed(&engine);
+        Ok(u32::try_from(recorded).unwrap_or(u32::MAX))
+    }
+
     /// Ranks the catalogue for this visitor, best first. Without history it
-    /// falls back to popularity, then freshness.
+    /// falls back to popularity, then freshness. Options (all optional):
+    /// `k`, `candidates`, `categories`, `excludeSeen`, `exclude`, `allow`,
+    /// `diversity`, `exploration`, `seed` (see docs/ranking-rules.md); an
+    /// invalid one throws a `RecommendError` naming it.
     ///
     /// ```js
     /// const top = rec.recommend({ k: 5, categories: ["Cycling"] });
     /// for (const { id, score, reasons } of top) console.log(id, score, reasons);
+    /// rec.recommend({ k: 8, excludeSeen: ["purchase"], diversity: { maxPerCategory: 3 } });
     /// ```
     pub fn recommend(
         &self,
@@ -136,8 +159,7 @@ impl Recommender {
             None => RecommendRequest::default(),
         };
         let ranked = self
-            .engine
-            .borrow()
+            .engine()?
             .recommend(&request, now())
             .map_err(|e| to_js_error(ErrorFamily::Recommend, &e))?;
         Ok(to_js(&ranked)?.unchecked_into())
@@ -150,8 +172,7 @@ impl Recommender {
     /// rec.explain("sku-9"); // "Recommended because you showed interest in Cycling."
     /// ```
     pub fn explain(&self, id: &str) -> Result<String, JsValue> {
-        self.engine
-            .borrow()
+        self.engine()?
             .explain(id, now())
             .map_err(|e| to_js_error(ErrorFamily::Recommend, &e))
     }
@@ -163,7 +184,7 @@ impl Recommender {
     /// const { persistent, storedBytes, events, lastError } = rec.status();
     /// ```
     pub fn status(&self) -> Result<StatusJs, JsValue> {
-        Ok(to_js(&self.current_status())?.unchecked_into())
+        Ok(to_js(&self.current_status()?)?.unchecked_into())
     }
 
     /// Everything stored for this namespace, as plain JSON-compatible data.
@@ -173,9 +194,9 @@ impl Recommender {
     /// ```
     #[wasm_bindgen(js_name = exportData)]
     pub fn export_data(&self) -> Result<ExportDataJs, JsValue> {
-        let mut data = self.engine.borrow().export_data();
-        data.status = self.current_status();
-        Ok(to_js(&data)?.unchecked_into())
+        let mut data = self.engine()?.export_data();
+        data.status = self.current_status()?;
+        Ok(to_json_compatible(&data)?.unchecked_into())
     }
 
     /// Erases every stored key of this namespace and resets the history and
@@ -185,9 +206,10 @@ impl Recommender {
     /// rec.forget();
     /// rec.status().events; // 0
     /// ```
-    pub fn forget(&self) {
+    pub fn forget(&self) -> Result<(), JsValue> {
         self.write_behind.cancel();
-        self.engine.borrow_mut().forget();
+        self.engine_mut()?.forget();
+        Ok(())
     }
 
     /// Writes pending changes now instead of waiting for the write-behind
@@ -197,9 +219,10 @@ impl Recommender {
     /// rec.record({ item: "sku-1", kind: "purchase" });
     /// rec.flush();
     /// ```
-    pub fn flush(&self) {
+    pub fn flush(&self) -> Result<(), JsValue> {
         self.write_behind.cancel();
-        self.engine.borrow_mut().flush_at(Some(now()));
+        self.engine_mut()?.flush_at(Some(now()));
+        Ok(())
     }
 
     /// Whether changes are waiting to be written.
@@ -209,19 +232,27 @@ impl Recommender {
     /// rec.hasPendingWrites; // true until the write-behind flush
     /// ```
     #[wasm_bindgen(getter, js_name = hasPendingWrites)]
-    pub fn has_pending_writes(&self) -> bool {
-        self.engine.borrow().has_pending_writes()
+    pub fn has_pending_writes(&self) -> Result<bool, JsValue> {
+        Ok(self.engine()?.has_pending_writes())
     }
 }
 
 impl Recommender {
     /// The engine's status, with the reason for a memory fallback at open.
-    fn current_status(&self) -> Status {
-        let mut status = self.engine.borrow().status();
-        if status.last_error.is_none() {
-            status.last_error.clone_from(&self.fallback);
-        }
-        status
+    fn current_status(&self) -> Result<Status, JsValue> {
+        Ok(self.engine()?.status())
+    }
+
+    /// The engine, or an `Error` when a call is already running: only
+    /// possible if page code re-enters the recommender from a patched
+    /// `Storage` method, and never a reason to panic.
+    fn engine(&self) -> Result<Ref<'_, Engine>, JsValue> {
+        self.engine.try_borrow().map_err(|_| reentrant())
+    }
+
+    /// [`Recommender::engine`], mutably.
+    fn engine_mut(&self) -> Result<RefMut<'_, Engine>, JsValue> {
+        self.engine.try_borrow_mut().map_err(|_| reentrant())
     }
 
     /// How many flushes the write-behind timer has done (for tests).
@@ -233,6 +264,13 @@ impl Recommender {
     pub fn flush_scheduled(&self) -> bool {
         self.write_behind.is_scheduled()
     }
+}
+
+fn reentrant() -> JsValue {
+    js_error(
+        ErrorFamily::Storage,
+        "the recommender was called again while a call was running (from a storage callback?)",
+    )
 }
 
 /// Milliseconds since the Unix epoch, from the JS clock.

@@ -71,6 +71,10 @@ export interface OpenOptions {
   retentionDays?: number;
   /** Half-life of the freshness bonus of `published`, in days (default 30). */
   freshnessHalfLifeDays?: number;
+  /** Unengaged impressions after which an item sinks (default 3; 0 = off). */
+  impressionCap?: number;
+  /** Days after which an item not shown is forgotten (default 30). */
+  impressionMemoryDays?: number;
   weights?: ScoreWeights;
   eventWeights?: EventWeights;
   /** "local" (default; falls back to memory when unavailable) or "memory". */
@@ -86,16 +90,38 @@ export interface CatalogSummary {
   vectorDims: number;
 }
 
-/** Options of `recommend`. */
+/** Diversity re-ranking: maximal marginal relevance and/or a per-category cap. */
+export interface DiversityOptions {
+  /** 0..1: 1 is plain ranking, 0.7 a mild mix. */
+  lambda?: number;
+  /** At most this many items per category (>= 1). */
+  maxPerCategory?: number;
+}
+
+/** Options of `recommend` (see docs/ranking-rules.md). */
 export interface RecommendOptions {
-  /** How many results (default 10). */
+  /** How many results, 1..1000 (default 10). */
   k?: number;
-  /** Only rank these ids. */
+  /** Only rank these ids (each must be in the catalogue). */
   candidates?: string[];
   /** Only items in one of these categories. */
   categories?: string[];
-  /** Leave out items the visitor already interacted with (default true). */
-  excludeSeen?: boolean;
+  /**
+   * Leave out items the visitor interacted with: any event (true, default),
+   * none (false), or an event of one of these kinds.
+   */
+  excludeSeen?: boolean | EventKind[];
+  /** Never return these ids. */
+  exclude?: string[];
+  /** Only these ids may be returned. */
+  allow?: string[];
+  /** Alias of `allow`. */
+  only?: string[];
+  diversity?: DiversityOptions;
+  /** Share of slots filled by Thompson-sampling exploration, 0..0.5 (default 0). */
+  exploration?: number;
+  /** Seed of the exploration draws (integer). */
+  seed?: number;
 }
 
 /** Why an item was recommended. */
@@ -104,7 +130,8 @@ export type Reason =
   | { kind: "tag"; name: string; weight: number }
   | { kind: "similarToItem"; id: string; weight: number }
   | { kind: "popular" }
-  | { kind: "fresh" };
+  | { kind: "fresh" }
+  | { kind: "exploration"; category?: string };
 
 /** One ranked result. */
 export interface Recommendation {
@@ -147,14 +174,23 @@ export interface Profile {
   categories: Record<string, Decayed>;
   tags: Record<string, Decayed>;
   items: Record<string, Decayed>;
-  /** Weighted sum of liked items' vectors, when items have vectors. */
-  centroid?: { sum: number[]; weight: number; at: number };
+  /** Weighted sum of liked items' vectors; null without vectors. */
+  centroid: { sum: number[]; weight: number; at: number } | null;
   /** Item id -> last time any event was recorded for it. */
   seen: Record<string, number>;
   /** Item id -> time it was dismissed (never recommended again). */
   dismissed: Record<string, number>;
   /** Number of events folded into the affinities. */
   foldedEvents: number;
+  /** Item id -> the kinds of events seen for it. */
+  seenKinds: Record<string, EventKind[]>;
+}
+
+/** Impression counters (frequency capping and exploration). */
+export interface Impressions {
+  items: Record<string, { unengaged: number; firstAt: number; lastAt: number }>;
+  categories: Record<string, { shown: Decayed; clicks: Decayed }>;
+  total: number;
 }
 
 /** The options in force, with every default filled in. */
@@ -163,6 +199,8 @@ export interface ResolvedOptions {
   maxEvents: number;
   retentionDays: number;
   freshnessHalfLifeDays: number;
+  impressionCap: number;
+  impressionMemoryDays: number;
   weights: Required<ScoreWeights>;
   eventWeights: Required<EventWeights>;
 }
@@ -173,6 +211,7 @@ export interface ExportData {
   /** Raw events, oldest first. */
   events: StoredEvent[];
   profile: Profile;
+  impressions: Impressions;
   /** Values other modules stored through the engine (privacy ledger, ...). */
   extras: Record<string, string>;
   status: Status;
@@ -198,6 +237,10 @@ extern "C" {
     /// `InteractionEvent` in TypeScript.
     #[wasm_bindgen(typescript_type = "InteractionEvent")]
     pub type InteractionEventJs;
+
+    /// `string[]` in TypeScript.
+    #[wasm_bindgen(typescript_type = "string[]")]
+    pub type StringListJs;
 
     /// `RecommendOptions` in TypeScript.
     #[wasm_bindgen(typescript_type = "RecommendOptions")]
