@@ -32,7 +32,8 @@ pub enum Transport {
     Callback(Function),
 }
 
-/// Privacy state shared by the `Recommender`'s methods.
+/// Privacy state shared by the `Recommender`'s methods (cloning shares it).
+#[derive(Clone)]
 pub struct PrivacyApi {
     privacy: Rc<RefCell<Privacy>>,
     transport: Transport,
