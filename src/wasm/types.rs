@@ -160,8 +160,8 @@ export interface PrivacyExport {
   level: Level;
   levelChosen: boolean;
   ledger: { entries: { epoch: number; epsilon: number; atMs: number }[] };
-  epochClock?: { lengthMs: number; offsetMs: number };
-  pendingReport?: Payload;
+  epochClock: { lengthMs: number; offsetMs: number } | null;
+  pendingReport: Payload | null;
   blocked: string[];
   added: [string, number][];
 }
