@@ -11,37 +11,83 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq)]
 pub enum ModelError {
     /// Fewer bytes than the smallest valid model (header + checksum).
-    TooShort { len: usize, min: usize },
+    TooShort {
+        /// Bytes given.
+        len: usize,
+        /// Smallest valid size.
+        min: usize,
+    },
     /// The first four bytes are not `LTNM`.
-    BadMagic { found: [u8; 4] },
+    BadMagic {
+        /// The first four bytes.
+        found: [u8; 4],
+    },
     /// A format version this build cannot read.
-    UnsupportedVersion { found: u8, supported: u8 },
+    UnsupportedVersion {
+        /// Version in the file.
+        found: u8,
+        /// Version this build reads.
+        supported: u8,
+    },
     /// The CRC-32 trailer does not match the content (corrupted or truncated download).
-    ChecksumMismatch { stored: u32, computed: u32 },
+    ChecksumMismatch {
+        /// CRC-32 stored in the trailer.
+        stored: u32,
+        /// CRC-32 of the content.
+        computed: u32,
+    },
     /// The bytes ended while reading `what`.
-    Truncated { what: &'static str, offset: usize },
+    Truncated {
+        /// The field being read.
+        what: &'static str,
+        /// Byte offset.
+        offset: usize,
+    },
     /// A header or table field holds a value outside its domain.
     BadField {
+        /// The field's name.
         field: &'static str,
+        /// Its value.
         value: u64,
+        /// Byte offset.
         offset: usize,
     },
     /// Item id `index` is not valid UTF-8, is empty or too long.
-    BadItemId { index: usize, reason: &'static str },
+    BadItemId {
+        /// Position in the id table.
+        index: usize,
+        /// What is wrong.
+        reason: &'static str,
+    },
     /// Two entries of the item id table are equal.
-    DuplicateItemId { index: usize, id: String },
+    DuplicateItemId {
+        /// Position of the second occurrence.
+        index: usize,
+        /// The id.
+        id: String,
+    },
     /// A neighbour row is malformed (index out of range, not increasing,
     /// more neighbours than `k`, bad scale or weight).
     BadRow {
+        /// Table index.
         table: usize,
+        /// Row (item) index.
         row: usize,
+        /// The row's item id (empty while building).
         id: String,
+        /// What is wrong.
         reason: String,
     },
     /// Bytes left over after the last table.
-    TrailingBytes { count: usize },
+    TrailingBytes {
+        /// How many bytes are left over.
+        count: usize,
+    },
     /// A builder passed more items than the format holds.
-    TooManyItems { count: usize },
+    TooManyItems {
+        /// Items given.
+        count: usize,
+    },
 }
 
 impl fmt::Display for ModelError {

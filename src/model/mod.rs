@@ -3,6 +3,7 @@
 //! scoring, and the ranking component built on it.
 
 pub mod component;
+mod decode;
 pub mod error;
 pub mod format;
 pub mod loaded;

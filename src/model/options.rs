@@ -20,11 +20,11 @@ pub struct NeighbourOptions {
     pub transition_weight: f64,
     /// Factor per step back in the visitor's sequence; 1 ignores order (default 0.8).
     pub position_decay: f64,
-    /// Floor of the position factor, so old history still counts (default 0.02).
+    /// Floor of the position factor, so old history still counts (default 0.05).
     pub position_floor: f64,
-    /// Half-life of a history item's influence by age, in days; 0 = none (default 0).
+    /// Half-life of a history item's influence by age, in days; 0 = none (default 30).
     pub half_life_days: f64,
-    /// How many of the latest positions feed the transition table (default 3).
+    /// How many of the latest positions feed the transition table (default 5).
     pub transition_window: u32,
     /// Extra strength of a long dwell: `1 + dwellBoost * min(dwell / dwellCapMs, 1)` (default 0.5).
     pub dwell_boost: f64,
@@ -39,9 +39,9 @@ impl Default for NeighbourOptions {
             similarity_weight: 1.0,
             transition_weight: 1.0,
             position_decay: 0.8,
-            position_floor: 0.02,
-            half_life_days: 0.0,
-            transition_window: 3,
+            position_floor: 0.05,
+            half_life_days: 30.0,
+            transition_window: 5,
             dwell_boost: 0.5,
             dwell_cap_ms: 60_000.0,
         }

@@ -68,6 +68,9 @@ pub struct Args {
     /// Transition window: how many following events count as "next".
     #[arg(long, default_value_t = 3)]
     pub transition_window: usize,
+    /// Transition neighbours kept per item (the transition table's k).
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..))]
+    pub transition_neighbours: u16,
     /// Weight quantisation of the stored neighbours.
     #[arg(long, value_enum, default_value = "u8")]
     pub quantisation: QuantisationArg,
@@ -164,7 +167,7 @@ pub fn build(
         };
         let rows = transition_rows(n, &sequences, params);
         tables.push(
-            NeighbourTable::from_rows(Algorithm::Transition, args.neighbours, rows)
+            NeighbourTable::from_rows(Algorithm::Transition, args.transition_neighbours, rows)
                 .map_err(|e| e.to_string())?,
         );
     }

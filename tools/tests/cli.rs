@@ -28,6 +28,7 @@ fn help_documents_every_build_model_flag() {
         "--lambda",
         "--transitions",
         "--transition-window",
+        "--transition-neighbours",
         "--quantisation",
         "--output",
         "--quiet",

@@ -192,6 +192,16 @@ pub fn tune(data: &Dataset, vals: &[Split], tuned: &Tuned, seed: u64) -> DeviceP
                 };
                 consider(c, &mut current, &mut p);
             }
+            for half_life in [0.0f32, 1.0, 7.0, 30.0] {
+                let c = DeviceParams {
+                    neighbour: NeighbourParams {
+                        half_life_days: half_life,
+                        ..p.neighbour
+                    },
+                    ..p
+                };
+                consider(c, &mut current, &mut p);
+            }
             for popw in [0.0f32, 0.01, 0.05, 0.2] {
                 consider(
                     DeviceParams {
@@ -240,11 +250,12 @@ pub fn rows(
             seq_parts.push(server::evaluate(split, n, seed, |_, h| {
                 score(&model, &prep.popularity, h, &p)
             }));
-            // Without order: same model and scorer, no position decay, no transitions.
+            // Without order or age: same model and scorer, no position or age decay, no transitions (x·B).
             let plain = DeviceParams {
                 neighbour: NeighbourParams {
                     position_decay: 1.0,
                     transition_weight: 0.0,
+                    half_life_days: 0.0,
                     ..p.neighbour
                 },
                 ..p
@@ -275,8 +286,9 @@ pub fn rows(
             results[0].0,
             results[1].0,
             format!(
-                "decay {} window {} tw {} pop {}",
+                "decay {} half-life {}d window {} tw {} pop {}",
                 params[0].neighbour.position_decay,
+                params[0].neighbour.half_life_days,
                 params[0].neighbour.transition_window,
                 params[0].neighbour.transition_weight,
                 params[0].popularity
