@@ -22,6 +22,7 @@ const state = {
   seen: new Set(),
   dismissed: new Set(),
   basket: 0,
+  sent: [],
   flushTimer: 0,
 };
 
@@ -140,6 +141,7 @@ function renderPrivacy() {
   renderPanel({
     rec: state.rec,
     catalog: state.catalog,
+    sent: state.sent,
     // interests() speaks the taxonomy's coarse names when the site declares one.
     categories: state.taxonomy?.categories ?? state.categories,
     onChange: (message) => {
@@ -233,7 +235,16 @@ async function main() {
   const hasPrivacy = typeof Recommender.prototype.setLevel === "function";
   state.taxonomy = hasPrivacy ? catalog.taxonomy : null;
   state.rec = Recommender.open(hasPrivacy
-    ? { namespace: NAMESPACE, privacy: { taxonomy: catalog.taxonomy } }
+    ? {
+      namespace: NAMESPACE,
+      privacy: { taxonomy: catalog.taxonomy },
+      // The demo has no server: a due report is handed to this callback (a real
+      // site passes `endpoint` for navigator.sendBeacon) and listed in the panel.
+      onSignal: (payload) => {
+        state.sent.push({ at: Date.now(), payload });
+        if (panelOpen()) renderPrivacy();
+      },
+    }
     : { namespace: NAMESPACE });
   state.rec.setCatalog(catalog.items.map(toCatalogItem));
   // The demo's Recommender, for trying the API from the browser console.

@@ -163,7 +163,12 @@ function renderKnows({ rec, catalog, categories, onChange }) {
   document.getElementById("raw-export").textContent = JSON.stringify(data, null, 2);
 }
 
-function renderLeaves({ rec }) {
+function renderLeaves({ rec, sent = [] }) {
+  const sentList = document.getElementById("sent");
+  replaceChildren(sentList, sent.map((s) => h("li", {},
+    h("span", { text: `${timeAgo(s.at)}: ` }),
+    h("code", { text: JSON.stringify(s.payload) }))));
+  sentList.hidden = sent.length === 0;
   const summary = document.getElementById("leaves-summary");
   const budget = document.getElementById("budget");
   const payloadEl = document.getElementById("payload");
