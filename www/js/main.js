@@ -85,11 +85,30 @@ const actions = {
   },
 };
 
+/** Taxonomy groups (or aisles) the visitor blocked in the privacy panel. */
+function blockedInterests() {
+  if (typeof state.rec.interests !== "function") return new Set();
+  return new Set(state.rec.interests().filter((i) => i.blocked).map((i) => i.category ?? i.name));
+}
+
+/**
+ * The "For you" request. lighttouch cancels a blocked interest's category
+ * boost; the shop goes further and keeps items of a blocked interest out of
+ * "For you" entirely (as the panel promises), by ranking only the others.
+ */
+function forYouRequest() {
+  const blocked = blockedInterests();
+  if (!blocked.size) return { k: FOR_YOU };
+  const groupOf = (aisle) => state.taxonomy?.map[aisle] ?? aisle;
+  const candidates = state.items.filter((it) => !it.categories.some((c) => blocked.has(groupOf(c)))).map((it) => it.id);
+  return { k: FOR_YOU, candidates };
+}
+
 function renderForYou() {
   const section = document.getElementById("for-you");
   const list = document.getElementById("for-you-list");
   const sub = document.getElementById("for-you-sub");
-  const recs = state.rec.recommend({ k: FOR_YOU });
+  const recs = state.rec.recommend(forYouRequest());
   const personal = recs.some((r) => r.reasons.some((reason) => !NON_PERSONAL.has(reason.kind)));
   section.dataset.mode = personal ? "personal" : "popular";
   const level = currentLevel(state.rec);
