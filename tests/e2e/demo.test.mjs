@@ -281,6 +281,11 @@ test("the panel's payload equals what the library would send", async (t) => {
     });
     assert.deepEqual(shown, library);
     for (const id of catalog.items.map((it) => it.id)) assert.ok(!JSON.stringify(shown).includes(id), `payload leaks ${id}`);
+    assert.match(await page.textContent("#budget"), /ε of this report/);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.locator("#leaves-title").scrollIntoViewIfNeeded();
+    await page.waitForSelector("#toast", { state: "hidden" });
+    await page.screenshot({ path: join(ARTIFACTS, "demo-signal-1280x800.png") });
   });
 });
 
