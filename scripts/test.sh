@@ -100,6 +100,14 @@ exportData(): ExportData;
 forget(): void;
 flush(): void;
 readonly hasPendingWrites: boolean;
+readonly level: Level;
+setLevel(level: Level): ErasePlan;
+previewSignal(): SignalPreview;
+interests(): Interest[];
+blockCategory(name: string): void;
+unblockCategory(name: string): void;
+addInterest(name: string, strength?: number | null): void;
+forgetItem(id: string): number;
 SIGNATURES
   [ "$missing" = 0 ] && echo "every Recommender signature has its exact type"
 }

@@ -151,6 +151,12 @@ fn lowering_the_level_erases_at_once_what_it_must() {
     e.flush();
     assert_eq!(keys(&origin), vec!["x.privacy.level".to_string()]);
     assert_eq!(e.history().len(), 0, "off records nothing");
+    let mut bad = EventInput::new("item-002", EventKind::Rate);
+    bad.value = Some(9.0);
+    assert!(
+        p.record(&mut e, bad, NOW + 750.0).is_err(),
+        "bad input still rejected at off"
+    );
     assert!(p.interests(&e, NOW).is_empty());
     assert_eq!(
         origin.raw_get("lighttouch:shop:x.privacy.level").as_deref(),

@@ -197,6 +197,8 @@ impl Privacy {
         now_ms: f64,
     ) -> Result<(), EventError> {
         if self.level == Level::Off {
+            // Still validated, so bad input is reported the same at every level.
+            event.validate(now_ms)?;
             return Ok(());
         }
         let clicked = event.kind == EventKind::Click && self.recommended.contains(&event.item);

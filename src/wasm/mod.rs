@@ -2,7 +2,9 @@
 //! decision is the core's; this layer converts values, supplies the clock and
 //! the browser's storage, and schedules writes.
 //!
-//! * [`recommender`]: the exported `Recommender` class (one file per class).
+//! * [`recommender`]: the exported `Recommender` class (one file per class;
+//!   its privacy methods in [`recommender_privacy`], delegating to
+//!   [`privacy_api`]).
 //! * [`open_options`]: `Recommender.open`'s options (namespace, storage mode,
 //!   then the core's `Options`).
 //! * [`js_input`]: JS values -> the core's serde types, strict (unknown fields
@@ -31,5 +33,6 @@ pub mod local_storage;
 pub mod open_options;
 pub mod privacy_api;
 pub mod recommender;
+pub mod recommender_privacy;
 pub mod types;
 pub mod write_behind;

@@ -1,11 +1,12 @@
 //! The options object of `Recommender.open`: the boundary's own fields
-//! (`namespace`, `storage`) plus the core's [`Options`], validated with
-//! messages naming the option.
+//! (`namespace`, `storage`, `privacy`, `endpoint`, `onSignal`) plus the
+//! core's [`Options`], validated with messages naming the option.
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::convert::{from_js, js_error, to_js_error, ErrorFamily, Subject};
+use super::privacy_api::Transport;
 use crate::core::error::OptionsError;
 use crate::core::options::Options;
 
@@ -22,7 +23,7 @@ pub enum StorageMode {
 }
 
 /// Parsed and validated `Recommender.open` options.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct OpenOptions {
     /// The storage namespace (`lighttouch:<namespace>:*` keys).
     pub namespace: String,
@@ -30,7 +31,15 @@ pub struct OpenOptions {
     pub storage: StorageMode,
     /// The core's options.
     pub options: Options,
+    /// The `privacy` member as given (`undefined` = defaults); parsed by
+    /// [`super::privacy_api::PrivacyApi::open`].
+    pub privacy: JsValue,
+    /// Where privacy reports go (`endpoint` URL or `onSignal` callback).
+    pub transport: Transport,
 }
+
+/// The option keys the boundary reads itself; the rest are the core's.
+const BOUNDARY_KEYS: [&str; 5] = ["namespace", "storage", "privacy", "endpoint", "onSignal"];
 
 /// Reads and validates the `open` options, or throws an `OptionsError`.
 pub fn parse_open_options(value: &JsValue) -> Result<OpenOptions, JsValue> {
@@ -44,11 +53,14 @@ pub fn parse_open_options(value: &JsValue) -> Result<OpenOptions, JsValue> {
         .map_err(|e| to_js_error(ErrorFamily::Options, &e))?;
     let storage = parse_storage(&property(value, "storage"))
         .map_err(|e| to_js_error(ErrorFamily::Options, &e))?;
+    let transport = parse_transport(&property(value, "endpoint"), &property(value, "onSignal"))
+        .map_err(|e| to_js_error(ErrorFamily::Options, &e))?;
 
     // The rest are the core's options, which reject unknown fields.
     let rest = Object::assign(&Object::new(), value.unchecked_ref::<Object>());
-    let _ = Reflect::delete_property(&rest, &JsValue::from_str("namespace"));
-    let _ = Reflect::delete_property(&rest, &JsValue::from_str("storage"));
+    for key in BOUNDARY_KEYS {
+        let _ = Reflect::delete_property(&rest, &JsValue::from_str(key));
+    }
     let options: Options = from_js(
         &rest.into(),
         Subject::Object("options"),
@@ -61,6 +73,8 @@ pub fn parse_open_options(value: &JsValue) -> Result<OpenOptions, JsValue> {
         namespace,
         storage,
         options,
+        privacy: property(value, "privacy"),
+        transport,
     })
 }
 
@@ -107,6 +121,34 @@ fn parse_storage(value: &JsValue) -> Result<StorageMode, OptionsError> {
             "storage",
             format!("must be \"local\" or \"memory\", got {}", kind_of(value)),
         )),
+    }
+}
+
+/// `endpoint` (a URL for `navigator.sendBeacon`) or `onSignal` (a function
+/// receiving each report), not both; neither means reports are never sent.
+fn parse_transport(endpoint: &JsValue, on_signal: &JsValue) -> Result<Transport, OptionsError> {
+    match (endpoint.is_undefined(), on_signal.is_undefined()) {
+        (true, true) => Ok(Transport::None),
+        (false, false) => Err(invalid(
+            "endpoint",
+            "and \"onSignal\" are alternatives: give one of them".into(),
+        )),
+        (false, true) => match endpoint.as_string() {
+            Some(url) if !url.is_empty() => Ok(Transport::Endpoint(url)),
+            _ => Err(invalid(
+                "endpoint",
+                format!("must be a non-empty URL string, got {}", kind_of(endpoint)),
+            )),
+        },
+        (true, false) => on_signal
+            .dyn_ref::<js_sys::Function>()
+            .map(|f| Transport::Callback(f.clone()))
+            .ok_or_else(|| {
+                invalid(
+                    "onSignal",
+                    format!("must be a function, got {}", kind_of(on_signal)),
+                )
+            }),
     }
 }
 

@@ -14,7 +14,7 @@ use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::convert::{from_js, to_js, to_js_error, ErrorFamily, Subject};
+use super::convert::{from_js, to_js, to_js_error, to_json_compatible, ErrorFamily, Subject};
 use super::write_behind::SharedEngine;
 use crate::core::{Engine, EventInput, RecommendRequest, Recommendation};
 use crate::privacy::random::secure_rng;
@@ -32,7 +32,8 @@ pub enum Transport {
     Callback(Function),
 }
 
-/// Privacy state shared by the `Recommender`'s methods.
+/// Privacy state shared by the `Recommender`'s methods (cloning shares it).
+#[derive(Clone)]
 pub struct PrivacyApi {
     privacy: Rc<RefCell<Privacy>>,
     transport: Transport,
@@ -174,8 +175,10 @@ impl PrivacyApi {
     }
 
     /// The `privacy` member of `rec.exportData()`.
+    /// JSON-compatible (`null` for absent values) like the rest of
+    /// `exportData()`, so the export survives `JSON.stringify` unchanged.
     pub fn export(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.privacy.borrow().export())
+        to_json_compatible(&self.privacy.borrow().export())
     }
 
     /// `rec.forget()`.

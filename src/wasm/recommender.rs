@@ -1,6 +1,7 @@
 //! The `Recommender` JS class: a thin wrapper around the core [`Engine`]
-//! that converts values, turns core errors into JS `Error`s, supplies the
-//! clock (`Date.now()`) and schedules write-behind flushes.
+//! (and the privacy controller beside it) that converts values, turns core
+//! errors into JS `Error`s, supplies the clock (`Date.now()`) and schedules
+//! write-behind flushes. The privacy methods are in `recommender_privacy.rs`.
 
 use std::cell::{Ref, RefCell, RefMut};
 use std::rc::Rc;
@@ -13,6 +14,7 @@ use super::convert::{
 };
 use super::local_storage::LocalStorageStore;
 use super::open_options::{parse_open_options, StorageMode};
+use super::privacy_api::PrivacyApi;
 use super::types::{
     CatalogSummaryJs, ExportDataJs, InteractionEventJs, ItemListJs, OpenOptionsJs,
     RecommendOptionsJs, RecommendationListJs, StatusJs, StringListJs,
@@ -44,7 +46,8 @@ pub struct Recommender {
     // Declared first so it is dropped first: its drop flushes the engine,
     // which must still be alive then.
     write_behind: WriteBehind,
-    engine: SharedEngine,
+    pub(super) privacy: PrivacyApi,
+    pub(super) engine: SharedEngine,
 }
 
 #[wasm_bindgen]
@@ -69,9 +72,27 @@ impl Recommender {
                 Err(error) => Box::new(UnavailableStore::new(error.to_string())),
             },
         };
-        let engine = Rc::new(RefCell::new(Engine::open(store, open.options, now())));
+        let mut engine = Engine::open(store, open.options, now());
+        let privacy = PrivacyApi::open(
+            &mut engine,
+            &open.namespace,
+            &open.privacy,
+            open.transport,
+            now(),
+        )?;
+        let engine = Rc::new(RefCell::new(engine));
+        let on_hidden: Rc<dyn Fn()> = {
+            let (privacy, engine) = (privacy.clone(), Rc::downgrade(&engine));
+            Rc::new(move || {
+                if let Some(engine) = engine.upgrade() {
+                    privacy.send_if_due(&engine);
+                }
+            })
+        };
+        privacy.send_if_due(&engine);
         Ok(Recommender {
-            write_behind: WriteBehind::new(&engine),
+            write_behind: WriteBehind::new(&engine, Some(on_hidden)),
+            privacy,
             engine,
         })
     }
@@ -109,11 +130,14 @@ impl Recommender {
     /// ```
     pub fn record(&self, event: InteractionEventJs) -> Result<(), JsValue> {
         let event: EventInput = from_js(&event, Subject::Object("event"), ErrorFamily::Event)?;
-        let mut engine = self.engine_mut()?;
-        engine
-            .record(event, now())
-            .map_err(|e| to_js_error(ErrorFamily::Event, &e))?;
-        self.write_behind.changed(&engine);
+        {
+            let mut engine = self.engine_mut()?;
+            // Through the privacy controller: nothing is recorded at level
+            // "off", and clicks on recommendations feed the outcome count.
+            self.privacy.record(&mut engine, event, now())?;
+            self.write_behind.changed(&engine);
+        }
+        self.privacy.send_if_due(&self.engine);
         Ok(())
     }
 
@@ -158,10 +182,8 @@ impl Recommender {
             Some(options) => from_js(&options, Subject::Object("request"), ErrorFamily::Recommend)?,
             None => RecommendRequest::default(),
         };
-        let ranked = self
-            .engine()?
-            .recommend(&request, now())
-            .map_err(|e| to_js_error(ErrorFamily::Recommend, &e))?;
+        // With the visitor's interest edits (blocked / added categories).
+        let ranked = self.privacy.recommend(&*self.engine()?, &request, now())?;
         Ok(to_js(&ranked)?.unchecked_into())
     }
 
@@ -196,11 +218,14 @@ impl Recommender {
     pub fn export_data(&self) -> Result<ExportDataJs, JsValue> {
         let mut data = self.engine()?.export_data();
         data.status = self.current_status()?;
-        Ok(to_json_compatible(&data)?.unchecked_into())
+        let exported = to_json_compatible(&data)?;
+        js_sys::Reflect::set(&exported, &"privacy".into(), &self.privacy.export()?)?;
+        Ok(exported.unchecked_into())
     }
 
-    /// Erases every stored key of this namespace and resets the history and
-    /// profile (the catalogue stays).
+    /// Erases every stored key of this namespace (history, profile, privacy
+    /// ledger, pending report, interest edits) and resets memory; the
+    /// catalogue and the visitor's privacy level choice stay.
     ///
     /// ```js
     /// rec.forget();
@@ -208,7 +233,7 @@ impl Recommender {
     /// ```
     pub fn forget(&self) -> Result<(), JsValue> {
         self.write_behind.cancel();
-        self.engine_mut()?.forget();
+        self.privacy.forget(&mut *self.engine_mut()?);
         Ok(())
     }
 
@@ -246,12 +271,12 @@ impl Recommender {
     /// The engine, or an `Error` when a call is already running: only
     /// possible if page code re-enters the recommender from a patched
     /// `Storage` method, and never a reason to panic.
-    fn engine(&self) -> Result<Ref<'_, Engine>, JsValue> {
+    pub(super) fn engine(&self) -> Result<Ref<'_, Engine>, JsValue> {
         self.engine.try_borrow().map_err(|_| reentrant())
     }
 
     /// [`Recommender::engine`], mutably.
-    fn engine_mut(&self) -> Result<RefMut<'_, Engine>, JsValue> {
+    pub(super) fn engine_mut(&self) -> Result<RefMut<'_, Engine>, JsValue> {
         self.engine.try_borrow_mut().map_err(|_| reentrant())
     }
 
@@ -274,6 +299,6 @@ fn reentrant() -> JsValue {
 }
 
 /// Milliseconds since the Unix epoch, from the JS clock.
-fn now() -> f64 {
+pub(super) fn now() -> f64 {
     js_sys::Date::now()
 }

@@ -79,6 +79,91 @@ export interface OpenOptions {
   eventWeights?: EventWeights;
   /** "local" (default; falls back to memory when unavailable) or "memory". */
   storage?: "local" | "memory";
+  /** The personalisation dial and upstream signals (docs/privacy.md). */
+  privacy?: PrivacyOptions;
+  /** URL receiving each privacy report via `navigator.sendBeacon`. */
+  endpoint?: string;
+  /** Alternative to `endpoint`: called with each privacy report. */
+  onSignal?: (payload: Payload) => void;
+}
+
+/** The personalisation level. */
+export type Level = "off" | "session" | "personal" | "contribute";
+
+/** A question a privacy report can answer. */
+export type QuestionKind = "topInterest" | "interestLevel" | "outcome";
+
+/** Privacy options of `Recommender.open` (all optional). */
+export interface PrivacyOptions {
+  /** Level before the visitor chooses (default "personal"; capped at "personal" under GPC). */
+  defaultLevel?: Level;
+  /** Coarse interest taxonomy (<= 64 categories); required for "contribute". */
+  taxonomy?: { version: number; categories: string[]; map?: Record<string, string> };
+  /** Epsilon of each report (default 1). */
+  epsilon?: number;
+  /** Budget cap over a rolling window (default 4 per 30 days). */
+  budget?: { maxEpsilon?: number; windowDays?: number };
+  /** Epoch length in days (default 7). */
+  epochDays?: number;
+  /** Questions the site asks, one picked per epoch (default ["topInterest"]). */
+  questions?: QuestionKind[];
+  /** Public experiment arm names for the "outcome" question. */
+  arms?: string[];
+}
+
+/** The question a report answers. */
+export type Question =
+  | { kind: "topInterest" }
+  | { kind: "interestLevel"; category: number }
+  | { kind: "outcome"; arm: number };
+
+/** One randomised privacy report, exactly as sent. */
+export interface Payload {
+  schemaVersion: number;
+  epoch: number;
+  question: Question;
+  taxonomyVersion: number;
+  /** The randomised one-hot answer as "0"/"1" characters. */
+  bits: string;
+  epsilon: number;
+}
+
+/** What `setLevel` erased. */
+export interface ErasePlan {
+  memoryHistory: boolean;
+  persistedHistory: boolean;
+  signalState: boolean;
+  pendingReport: boolean;
+}
+
+/** `previewSignal()`: the next report and a plain-language account of it. */
+export interface SignalPreview {
+  payload?: Payload;
+  description: string;
+  /** Earliest send time (ms since the epoch), when a report is pending. */
+  sendAfterMs?: number;
+  budgetSpent: number;
+  budgetMax: number;
+}
+
+/** One interest, as `interests()` shows it. */
+export interface Interest {
+  category: string;
+  /** 0..1, relative to the strongest interest. */
+  strength: number;
+  blocked: boolean;
+  added: boolean;
+}
+
+/** The privacy part of `exportData()`. */
+export interface PrivacyExport {
+  level: Level;
+  levelChosen: boolean;
+  ledger: { entries: { epoch: number; epsilon: number; atMs: number }[] };
+  epochClock: { lengthMs: number; offsetMs: number } | null;
+  pendingReport: Payload | null;
+  blocked: string[];
+  added: [string, number][];
 }
 
 /** What `setCatalog` loaded. */
@@ -217,6 +302,7 @@ export interface ExportData {
   status: Status;
   /** This namespace's keys in storage (relative to `lighttouch:<namespace>:`). */
   storedKeys: string[];
+  privacy: PrivacyExport;
 }
 "#;
 
@@ -253,6 +339,22 @@ extern "C" {
     /// `Status` in TypeScript.
     #[wasm_bindgen(typescript_type = "Status")]
     pub type StatusJs;
+
+    /// `Level` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Level")]
+    pub type LevelJs;
+
+    /// `ErasePlan` in TypeScript.
+    #[wasm_bindgen(typescript_type = "ErasePlan")]
+    pub type ErasePlanJs;
+
+    /// `SignalPreview` in TypeScript.
+    #[wasm_bindgen(typescript_type = "SignalPreview")]
+    pub type SignalPreviewJs;
+
+    /// `Interest[]` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Interest[]")]
+    pub type InterestListJs;
 
     /// `ExportData` in TypeScript.
     #[wasm_bindgen(typescript_type = "ExportData")]

@@ -57,8 +57,9 @@ struct Lifecycle {
 
 impl WriteBehind {
     /// Sets up flushing for `engine`; registers the lifecycle listeners
-    /// when running in a page.
-    pub fn new(engine: &SharedEngine) -> WriteBehind {
+    /// when running in a page. `on_hidden` runs after the flush when the
+    /// page is hidden or left (the privacy report transport uses it).
+    pub fn new(engine: &SharedEngine, on_hidden: Option<Rc<dyn Fn()>>) -> WriteBehind {
         let timer = Rc::new(Timer::default());
         let on_timer = {
             let engine = Rc::downgrade(engine);
@@ -73,7 +74,7 @@ impl WriteBehind {
             engine: Rc::downgrade(engine),
             timer,
             on_timer,
-            lifecycle: Lifecycle::register(engine),
+            lifecycle: Lifecycle::register(engine, on_hidden),
         }
     }
 
@@ -121,7 +122,7 @@ impl Drop for WriteBehind {
 }
 
 impl Lifecycle {
-    fn register(engine: &SharedEngine) -> Option<Lifecycle> {
+    fn register(engine: &SharedEngine, on_hidden: Option<Rc<dyn Fn()>>) -> Option<Lifecycle> {
         let window = web_sys::window()?;
         let document = window.document();
         let listener = {
@@ -133,6 +134,9 @@ impl Lifecycle {
                     .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden);
                 if event.type_() == "pagehide" || hidden {
                     flush_now(&engine);
+                    if let Some(on_hidden) = &on_hidden {
+                        on_hidden();
+                    }
                 }
             })
         };

@@ -183,16 +183,39 @@ test("the privacy panel is one click away and shows live, editable history", asy
     const status = await page.textContent("#knows-status");
     assert.match(status, /^2 interactions remembered/);
     const raw = JSON.parse(await page.textContent("#raw-export"));
-    assert.deepEqual(raw, await page.evaluate(() => window.demo.rec.exportData()));
+    assert.deepEqual(raw, await page.evaluate(() => JSON.parse(JSON.stringify(window.demo.rec.exportData()))));
 
-    // The clicked aisle shows up as an interest.
+    // The clicked aisle shows up as the top interest (as its coarse taxonomy
+    // group when the build has the privacy API and the page declares one).
+    const api = await page.evaluate(() => ({
+      interests: typeof window.demo.rec.interests === "function",
+      forgetItem: typeof window.demo.rec.forgetItem === "function",
+    }));
+    const group = api.interests ? catalog.taxonomy.map[aisle] : aisle;
     const interests = await page.$$eval("#interests > li[data-category]", (lis) => lis.map((li) => li.dataset.category));
-    assert.equal(interests[0], aisle, `top interest should be ${aisle}, got ${interests}`);
-    const hasForgetItem = await page.evaluate(() => typeof window.demo.rec.forgetItem === "function");
-    if (hasForgetItem) {
+    assert.equal(interests[0], group, `top interest should be ${group}, got ${interests}`);
+
+    if (api.interests) {
+      // Block the group: "For you" is no longer led by it. Add another: it leads.
+      await page.locator(`#interests > li[data-category="${group}"] button`).click();
+      assert.ok(await page.locator(`#interests > li[data-category="${group}"].blocked`).count(), "blocked interest not marked");
+      const afterBlock = await forYou(page);
+      for (const r of afterBlock) assert.ok(!r.categories.some((c) => catalog.taxonomy.map[c] === group), `blocked ${group} still in For you: ${JSON.stringify(r)}`);
+      const other = catalog.taxonomy.categories.find((c) => c !== group);
+      await page.selectOption("#add-interest-select", other);
+      await page.click("#add-interest button[type=submit]");
+      const afterAdd = await forYou(page);
+      assert.ok(afterAdd[0].categories.some((c) => catalog.taxonomy.map[c] === other), `added ${other} does not lead: ${JSON.stringify(afterAdd.slice(0, 3))}`);
+      await page.locator(`#interests > li[data-category="${group}"] button`).click(); // unblock
+      assert.equal(await page.locator(`#interests > li[data-category="${group}"].blocked`).count(), 0);
+    }
+
+    if (api.forgetItem) {
       await page.locator(`#history > li[data-item="${clicked[0]}"] button`).first().click();
       const left = await page.$$eval("#history > li[data-item]", (lis) => lis.map((li) => li.dataset.item));
       assert.ok(!left.includes(clicked[0]), "forgotten item still listed");
+      const events = await page.evaluate(() => window.demo.rec.exportData().events.map((e) => e.item));
+      assert.ok(!events.includes(clicked[0]), "forgotten item still in the library's history");
     }
   });
 });
@@ -206,7 +229,7 @@ test("Export downloads exactly what the library stores", async () => {
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export")]);
     assert.equal(download.suggestedFilename(), "lighttouch-demo-export.json");
     const file = JSON.parse(await readFile(await download.path(), "utf8"));
-    assert.deepEqual(file, await page.evaluate(() => window.demo.rec.exportData()));
+    assert.deepEqual(file, await page.evaluate(() => JSON.parse(JSON.stringify(window.demo.rec.exportData()))));
   });
 });
 
@@ -258,6 +281,11 @@ test("the panel's payload equals what the library would send", async (t) => {
     });
     assert.deepEqual(shown, library);
     for (const id of catalog.items.map((it) => it.id)) assert.ok(!JSON.stringify(shown).includes(id), `payload leaks ${id}`);
+    assert.match(await page.textContent("#budget"), /ε of this report/);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.locator("#leaves-title").scrollIntoViewIfNeeded();
+    await page.waitForSelector("#toast", { state: "hidden" });
+    await page.screenshot({ path: join(ARTIFACTS, "demo-signal-1280x800.png") });
   });
 });
 

@@ -22,6 +22,7 @@ const state = {
   seen: new Set(),
   dismissed: new Set(),
   basket: 0,
+  sent: [],
   flushTimer: 0,
 };
 
@@ -84,11 +85,30 @@ const actions = {
   },
 };
 
+/** Taxonomy groups (or aisles) the visitor blocked in the privacy panel. */
+function blockedInterests() {
+  if (typeof state.rec.interests !== "function") return new Set();
+  return new Set(state.rec.interests().filter((i) => i.blocked).map((i) => i.category ?? i.name));
+}
+
+/**
+ * The "For you" request. lighttouch cancels a blocked interest's category
+ * boost; the shop goes further and keeps items of a blocked interest out of
+ * "For you" entirely (as the panel promises), by ranking only the others.
+ */
+function forYouRequest() {
+  const blocked = blockedInterests();
+  if (!blocked.size) return { k: FOR_YOU };
+  const groupOf = (aisle) => state.taxonomy?.map[aisle] ?? aisle;
+  const candidates = state.items.filter((it) => !it.categories.some((c) => blocked.has(groupOf(c)))).map((it) => it.id);
+  return { k: FOR_YOU, candidates };
+}
+
 function renderForYou() {
   const section = document.getElementById("for-you");
   const list = document.getElementById("for-you-list");
   const sub = document.getElementById("for-you-sub");
-  const recs = state.rec.recommend({ k: FOR_YOU });
+  const recs = state.rec.recommend(forYouRequest());
   const personal = recs.some((r) => r.reasons.some((reason) => !NON_PERSONAL.has(reason.kind)));
   section.dataset.mode = personal ? "personal" : "popular";
   const level = currentLevel(state.rec);
@@ -140,6 +160,7 @@ function renderPrivacy() {
   renderPanel({
     rec: state.rec,
     catalog: state.catalog,
+    sent: state.sent,
     // interests() speaks the taxonomy's coarse names when the site declares one.
     categories: state.taxonomy?.categories ?? state.categories,
     onChange: (message) => {
@@ -233,7 +254,16 @@ async function main() {
   const hasPrivacy = typeof Recommender.prototype.setLevel === "function";
   state.taxonomy = hasPrivacy ? catalog.taxonomy : null;
   state.rec = Recommender.open(hasPrivacy
-    ? { namespace: NAMESPACE, privacy: { taxonomy: catalog.taxonomy } }
+    ? {
+      namespace: NAMESPACE,
+      privacy: { taxonomy: catalog.taxonomy },
+      // The demo has no server: a due report is handed to this callback (a real
+      // site passes `endpoint` for navigator.sendBeacon) and listed in the panel.
+      onSignal: (payload) => {
+        state.sent.push({ at: Date.now(), payload });
+        if (panelOpen()) renderPrivacy();
+      },
+    }
     : { namespace: NAMESPACE });
   state.rec.setCatalog(catalog.items.map(toCatalogItem));
   // The demo's Recommender, for trying the API from the browser console.

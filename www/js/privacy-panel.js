@@ -109,7 +109,7 @@ function renderKnows({ rec, catalog, categories, onChange }) {
   const form = document.getElementById("add-interest");
   const select = document.getElementById("add-interest-select");
   if (has.interests(rec)) {
-    const interests = rec.interests() ?? [];
+    const interests = [...(rec.interests() ?? [])].sort((a, b) => (b.strength ?? 0) - (a.strength ?? 0));
     const max = Math.max(1e-9, ...interests.map((i) => Math.abs(i.strength ?? 0)));
     replaceChildren(list, interests.length ? interests.map((i) => {
       const name = i.category ?? i.name;
@@ -163,7 +163,12 @@ function renderKnows({ rec, catalog, categories, onChange }) {
   document.getElementById("raw-export").textContent = JSON.stringify(data, null, 2);
 }
 
-function renderLeaves({ rec }) {
+function renderLeaves({ rec, sent = [] }) {
+  const sentList = document.getElementById("sent");
+  replaceChildren(sentList, sent.map((s) => h("li", {},
+    h("span", { text: `${timeAgo(s.at)}: ` }),
+    h("code", { text: JSON.stringify(s.payload) }))));
+  sentList.hidden = sent.length === 0;
   const summary = document.getElementById("leaves-summary");
   const budget = document.getElementById("budget");
   const payloadEl = document.getElementById("payload");
