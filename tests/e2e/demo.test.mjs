@@ -96,6 +96,19 @@ test("a fresh visitor sees popular items, and the page loads nothing from elsewh
     assert.ok(top10.has(row[0].id), `first card ${row[0].id} is not among the 10 most popular`);
     for (const r of row) assert.match(r.reasons, /popular/, `cold-start card ${r.id} has no "popular" reason`);
     assert.equal(await page.evaluate(() => window.demo.rec.status().events), 0);
+
+    // Impressions (frequency capping): only the cards actually on screen count.
+    if (await page.evaluate(() => typeof window.demo.rec.recordImpressions === "function")) {
+      await page.waitForTimeout(700);
+      const impressed = await page.evaluate(() => Object.keys(window.demo.rec.exportData().impressions?.items ?? {}));
+      const visible = await page.$$eval("#for-you-list > li", (lis) => lis.filter((li) => {
+        const r = li.getBoundingClientRect();
+        const shown = Math.max(0, Math.min(r.right, window.innerWidth) - Math.max(r.left, 0));
+        return shown >= r.width / 2 && r.top < window.innerHeight;
+      }).map((li) => li.dataset.id));
+      assert.ok(visible.length > 0 && visible.length < row.length, `expected some but not all cards on screen, got ${visible.length}`);
+      assert.deepEqual([...impressed].sort(), [...visible].sort(), "impressions should be exactly the cards on screen");
+    }
   });
 });
 

@@ -23,6 +23,10 @@ const state = {
   dismissed: new Set(),
   basket: 0,
   sent: [],
+  impressed: new Set(),
+  impressionBatch: [],
+  impressionTimer: 0,
+  observer: null,
   flushTimer: 0,
 };
 
@@ -104,6 +108,36 @@ function forYouRequest() {
   return { k: FOR_YOU, candidates };
 }
 
+/**
+ * Frequency capping needs to know what the visitor actually saw: a "For you"
+ * card counts as an impression once it is at least half on screen, once per
+ * page view (re-ranking after a click is not a new impression).
+ */
+function watchImpressions(list) {
+  if (typeof state.rec.recordImpressions !== "function" || typeof IntersectionObserver !== "function") return;
+  state.observer ??= new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      const id = entry.target.dataset.id;
+      if (!entry.isIntersecting || state.impressed.has(id)) continue;
+      state.impressed.add(id);
+      state.impressionBatch.push(id);
+    }
+    clearTimeout(state.impressionTimer);
+    state.impressionTimer = setTimeout(() => {
+      const ids = state.impressionBatch.splice(0);
+      if (!ids.length) return;
+      try {
+        state.rec.recordImpressions(ids);
+        scheduleFlush();
+      } catch (err) {
+        toast(`Could not record what was shown: ${err.message}`);
+      }
+    }, 250);
+  }, { threshold: 0.5 });
+  state.observer.disconnect();
+  for (const li of list.children) state.observer.observe(li);
+}
+
 function renderForYou() {
   const section = document.getElementById("for-you");
   const list = document.getElementById("for-you-list");
@@ -118,6 +152,7 @@ function renderForYou() {
       ? "Personalisation is off: here is what is popular and new."
       : "Popular right now. Click a few things and this row becomes yours.";
   replaceChildren(list, recs.map((r) => card(state.catalog.get(r.id), { rec: r, catalog: state.catalog, actions, state, place: "for-you" })));
+  watchImpressions(list);
 }
 
 function browseItems() {
@@ -209,6 +244,9 @@ function wirePanel() {
   });
   document.getElementById("forget").addEventListener("click", () => {
     clearTimeout(state.flushTimer);
+    clearTimeout(state.impressionTimer);
+    state.impressionBatch.length = 0;
+    state.impressed.clear();
     state.rec.forget();
     state.basket = 0;
     document.getElementById("cart").textContent = "Basket 0";
