@@ -108,7 +108,7 @@ blockCategory(name: string): void;
 unblockCategory(name: string): void;
 addInterest(name: string, strength?: number | null): void;
 forgetItem(id: string): number;
-setModel(bytes: Uint8Array): ModelSummary;
+setModel(bytes: Uint8Array | number[]): ModelSummary;
 readonly modelSummary: ModelSummary | undefined;
 clearModel(): void;
 SIGNATURES
