@@ -180,3 +180,67 @@ pub fn temporal(data: &Dataset, quantile: f64, name: &str) -> Split {
         target,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, inter: &str) {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(
+            dir.join("ml-100k.item"),
+            "item_id:token\tmovie_title:token_seq\trelease_year:token\tclass:token_seq\n\
+             1\tA\t1995\tDrama\n2\tB\t1995\tComedy Drama\n10\tC\t\tHorror\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("ml-100k.inter"), inter).unwrap();
+    }
+
+    fn dataset(name: &str) -> Dataset {
+        let dir =
+            std::env::temp_dir().join(format!("lighttouch-eval-{name}-{}", std::process::id()));
+        // u1: ties at t=5 between items 10 and 2 -> numeric order puts 2 first.
+        write(
+            &dir,
+            "user_id:token\titem_id:token\trating:float\ttimestamp:float\n\
+             1\t10\t4\t5\n1\t2\t3\t5\n1\t1\t5\t1\n2\t1\t2\t7\n2\t10\t1\t9\n",
+        );
+        load(&dir).unwrap()
+    }
+
+    #[test]
+    fn users_are_sorted_by_time_then_numeric_item_id() {
+        let d = dataset("sorted");
+        assert_eq!(d.item_ids, ["1", "10", "2"]);
+        let ids: Vec<&str> = d.users[0]
+            .iter()
+            .map(|e| d.item_ids[e.item as usize].as_str())
+            .collect();
+        assert_eq!(ids, ["1", "2", "10"]);
+        assert_eq!(d.genres[2], ["Comedy", "Drama"]);
+    }
+
+    #[test]
+    fn leave_last_out_and_temporal_splits() {
+        let d = dataset("splits");
+        let test = leave_out(&d, 1, "t");
+        assert_eq!(test.train[0].len(), 2);
+        assert_eq!(d.item_ids[test.target[0].unwrap().item as usize], "10");
+        let val = leave_out(&d, 2, "v");
+        assert_eq!(val.train[0].len(), 1);
+        assert_eq!(d.item_ids[val.target[0].unwrap().item as usize], "2");
+        assert!(val.target[1].is_none(), "user 2 has only two events");
+        // Timestamps 1,5,5,7,9: the 60 % quantile is 7.
+        let cut = temporal(&d, 0.6, "c");
+        assert!(cut.target[0].is_none(), "user 1 has nothing after the cut");
+        assert_eq!(cut.train[1].len(), 0);
+        assert!(
+            cut.target[1].is_none(),
+            "user 2 has no training event before the cut"
+        );
+        let cut = temporal(&d, 0.2, "c");
+        assert_eq!(cut.train[0].len(), 1);
+        assert_eq!(d.item_ids[cut.target[0].unwrap().item as usize], "2");
+        assert_eq!(cut.evaluated(), 1);
+    }
+}

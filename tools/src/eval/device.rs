@@ -5,7 +5,7 @@
 //! their timestamps, then `recommend` — the same code the browser runs.
 
 use super::data::{Dataset, Split};
-use super::metrics::{Accumulator, Metrics, SplitMix};
+use super::metrics::{sample_negatives, Accumulator, Metrics};
 use super::sequence::{prepare, shipped_model};
 use super::Tuned;
 use lighttouch::core::{
@@ -144,27 +144,6 @@ fn evaluate_users(
         acc.add_ranks(rank(&full), rank(&sampled));
     }
     Ok(acc.finish())
-}
-
-/// The same negatives `Accumulator::add` draws for this user.
-fn sample_negatives(excluded: &[bool], target: u32, seed: u64) -> Vec<u32> {
-    let mut rng = SplitMix(seed);
-    let pool: Vec<u32> = (0..excluded.len() as u32)
-        .filter(|&c| !excluded[c as usize] && c != target)
-        .collect();
-    if pool.len() <= 100 {
-        return pool;
-    }
-    let mut taken = vec![false; pool.len()];
-    let mut out = Vec::with_capacity(100);
-    while out.len() < 100 {
-        let at = rng.below(pool.len());
-        if !taken[at] {
-            taken[at] = true;
-            out.push(pool[at]);
-        }
-    }
-    out
 }
 
 /// Engine options from the tuned device scorer parameters plus blend weights.

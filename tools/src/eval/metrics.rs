@@ -59,6 +59,29 @@ impl SplitMix {
     }
 }
 
+/// The 100 negatives (seeded) for one user: items not in `excluded` and not
+/// the target; all of them when fewer than 100 remain. Every row (server and
+/// on-device) uses this same draw.
+pub fn sample_negatives(excluded: &[bool], target: u32, seed: u64) -> Vec<u32> {
+    let mut rng = SplitMix(seed);
+    let pool: Vec<u32> = (0..excluded.len() as u32)
+        .filter(|&c| !excluded[c as usize] && c != target)
+        .collect();
+    if pool.len() <= 100 {
+        return pool;
+    }
+    let mut taken = vec![false; pool.len()];
+    let mut out = Vec::with_capacity(100);
+    while out.len() < 100 {
+        let at = rng.below(pool.len());
+        if !taken[at] {
+            taken[at] = true;
+            out.push(pool[at]);
+        }
+    }
+    out
+}
+
 fn gain(rank: usize) -> (f64, f64) {
     if rank < 10 {
         (1.0, 1.0 / ((rank + 2) as f64).log2())
@@ -84,23 +107,7 @@ impl Accumulator {
     pub fn add(&mut self, scores: &[f32], target: u32, excluded: &[bool], seed: u64) {
         let n = scores.len() as u32;
         let full = rank_among(scores, target, (0..n).filter(|&c| !excluded[c as usize]));
-        let mut rng = SplitMix(seed);
-        let pool: Vec<u32> = (0..n)
-            .filter(|&c| !excluded[c as usize] && c != target)
-            .collect();
-        let mut negatives = Vec::with_capacity(100);
-        if pool.len() <= 100 {
-            negatives = pool;
-        } else {
-            let mut taken = vec![false; pool.len()];
-            while negatives.len() < 100 {
-                let at = rng.below(pool.len());
-                if !taken[at] {
-                    taken[at] = true;
-                    negatives.push(pool[at]);
-                }
-            }
-        }
+        let negatives = sample_negatives(excluded, target, seed);
         let sampled = rank_among(scores, target, negatives.into_iter());
         let (h, g) = gain(full);
         let (hs, gs) = gain(sampled);
