@@ -108,6 +108,9 @@ blockCategory(name: string): void;
 unblockCategory(name: string): void;
 addInterest(name: string, strength?: number | null): void;
 forgetItem(id: string): number;
+setModel(bytes: Uint8Array | number[]): ModelSummary;
+readonly modelSummary: ModelSummary | undefined;
+clearModel(): void;
 SIGNATURES
   [ "$missing" = 0 ] && echo "every Recommender signature has its exact type"
 }

@@ -130,6 +130,18 @@ impl PrivacyApi {
             .map_err(|e| to_js_error(ErrorFamily::Recommend, &e))
     }
 
+    /// Whether the visitor's interest edits change ranking (blocked or
+    /// added categories).
+    pub fn has_interest_edits(&self, engine: &Engine) -> bool {
+        self.privacy.borrow().ranking_component(engine).is_some()
+    }
+
+    /// Remembers recommended ids for the `outcome` click count, for results
+    /// ranked without going through [`PrivacyApi::recommend`].
+    pub fn note_recommended(&self, recs: &[Recommendation]) {
+        self.privacy.borrow_mut().note_recommended(recs);
+    }
+
     /// `rec.previewSignal()`.
     pub fn preview_signal(&self, engine: &mut Engine, now_ms: f64) -> Result<JsValue, JsValue> {
         to_js(&self.privacy.borrow_mut().preview_signal(engine, now_ms))

@@ -182,8 +182,20 @@ impl Recommender {
             Some(options) => from_js(&options, Subject::Object("request"), ErrorFamily::Recommend)?,
             None => RecommendRequest::default(),
         };
-        // With the visitor's interest edits (blocked / added categories).
-        let ranked = self.privacy.recommend(&*self.engine()?, &request, now())?;
+        let engine = self.engine()?;
+        let ranked = if self.privacy.has_interest_edits(&engine) {
+            // With the visitor's interest edits (blocked / added categories).
+            // The core does not yet combine them with the item-item model's
+            // component, so a model is not used while edits exist.
+            self.privacy.recommend(&engine, &request, now())?
+        } else {
+            // The engine's own ranking, with the item-item model when set.
+            let ranked = engine
+                .recommend(&request, now())
+                .map_err(|e| to_js_error(ErrorFamily::Recommend, &e))?;
+            self.privacy.note_recommended(&ranked);
+            ranked
+        };
         Ok(to_js(&ranked)?.unchecked_into())
     }
 
