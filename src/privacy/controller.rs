@@ -229,21 +229,74 @@ impl Privacy {
         self.recommended.extend(recs.iter().map(|r| r.id.clone()));
     }
 
-    /// `recommend` with the visitor's interest edits applied; remembers the
-    /// returned ids (in memory) for the `outcome` click count. The boundary
-    /// calls this instead of `Engine::recommend`.
+    /// `recommend` with the visitor's interest edits applied, and the
+    /// engine's item-item model when one is set; remembers the returned ids
+    /// (in memory) for the `outcome` click count. The boundary calls this
+    /// instead of `Engine::recommend`.
+    ///
+    /// Blocked interests are a hard rule: items of a blocked category are
+    /// added to the request's `exclude` (so they are left out even when the
+    /// page asks for that category through `categories`), and reasons citing
+    /// a blocked category or an item of one are removed.
     pub fn recommend(
         &mut self,
         engine: &Engine,
         request: &RecommendRequest,
         now_ms: f64,
     ) -> Result<Vec<Recommendation>, RecommendError> {
-        let component = self.ranking_component(engine);
-        let extras: Vec<&dyn ScoreComponent> =
-            component.iter().map(|c| c as &dyn ScoreComponent).collect();
-        let recs = engine.recommend_with(request, now_ms, &extras)?;
+        let edits = self.ranking_component(engine);
+        let neighbours = engine.neighbour_component(now_ms);
+        let mut extras: Vec<&dyn ScoreComponent> = Vec::with_capacity(2);
+        if let Some(n) = &neighbours {
+            extras.push(n);
+        }
+        if let Some(e) = &edits {
+            extras.push(e);
+        }
+        let blocked = edits
+            .as_ref()
+            .map(|e| e.blocked_ids(engine.catalog()))
+            .unwrap_or_default();
+        let mut recs = if blocked.is_empty() {
+            engine.recommend_with(request, now_ms, &extras)?
+        } else {
+            let mut request = request.clone();
+            request.exclude.get_or_insert_with(Vec::new).extend(blocked);
+            engine.recommend_with(&request, now_ms, &extras)?
+        };
+        if let Some(e) = &edits {
+            for r in &mut recs {
+                e.strip_blocked_reasons(engine.catalog(), &mut r.reasons);
+            }
+        }
         self.note_recommended(&recs);
         Ok(recs)
+    }
+
+    /// `explain(id)` with the interest edits (and the model when set): an
+    /// item of a blocked category is explained as blocked, never by its
+    /// category.
+    pub fn explain(
+        &self,
+        engine: &Engine,
+        id: &str,
+        now_ms: f64,
+    ) -> Result<String, RecommendError> {
+        let Some(edits) = self.ranking_component(engine) else {
+            return engine.explain(id, now_ms);
+        };
+        let catalog = engine.catalog();
+        if let Some(idx) = catalog.index_of(id) {
+            if edits.item_blocked(catalog, idx) {
+                return Ok("Not recommended: it belongs to a category you blocked.".to_string());
+            }
+        }
+        let neighbours = engine.neighbour_component(now_ms);
+        let mut extras: Vec<&dyn ScoreComponent> = vec![&edits];
+        if let Some(n) = &neighbours {
+            extras.insert(0, n);
+        }
+        engine.explain_with(id, now_ms, &extras)
     }
 
     /// The ranking adjustment for blocked / added interests, to pass to

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::stored::InterestEdits;
 use super::Taxonomy;
+use crate::core::catalog::Catalog;
 use crate::core::profile::{decay_factor, Centroid};
-use crate::core::ranking::{RankContext, ScoreComponent};
+use crate::core::ranking::{RankContext, Reason, ScoreComponent};
 use crate::core::{Engine, History};
 
 /// One interest as the visitor sees it.
@@ -109,9 +110,17 @@ pub fn interests(
     list
 }
 
-/// Ranking effect of the edits: cancels the category term of blocked
-/// interests and adds `weights.category × strength` for added ones, with
-/// the same `1/sqrt(n categories)` scaling as the category component.
+/// Ranking effect of the edits. Blocking is a hard rule: an item with any
+/// catalogue category that maps to a blocked interest is never returned
+/// (see [`InterestEditsComponent::blocked_ids`], applied as an `exclude` by
+/// the controller, even when the page asks for that category through
+/// `categories`), and no reason cites a blocked category or an item of one.
+/// An added interest stands in for the evidence a liked category brings
+/// (category, tag and content-vector affinity): its items gain
+/// `strength × (weights.category + weights.tag + weights.vector)`, with the
+/// same `1/sqrt(n categories)` scaling as the category component, so
+/// strength 1 ranks it level with the strongest learned interest; it shows
+/// as a `category` reason.
 pub struct InterestEditsComponent {
     /// Adjustment per catalogue category index: `(blocked, added strength)`.
     per_category: Vec<(bool, f64)>,
@@ -137,6 +146,48 @@ impl InterestEditsComponent {
     pub fn is_noop(&self) -> bool {
         self.per_category.iter().all(|&(b, a)| !b && a == 0.0)
     }
+
+    /// Whether the catalogue category index `c` maps to a blocked interest.
+    fn category_blocked(&self, c: u32) -> bool {
+        self.per_category.get(c as usize).is_some_and(|&(b, _)| b)
+    }
+
+    /// Whether catalogue item `idx` has a category mapping to a blocked interest.
+    pub fn item_blocked(&self, catalog: &Catalog, idx: u32) -> bool {
+        catalog
+            .categories_of(idx)
+            .iter()
+            .any(|&c| self.category_blocked(c))
+    }
+
+    /// Ids of every catalogue item of a blocked interest (to exclude).
+    pub fn blocked_ids(&self, catalog: &Catalog) -> Vec<String> {
+        if !self.per_category.iter().any(|&(b, _)| b) {
+            return Vec::new();
+        }
+        (0..catalog.len() as u32)
+            .filter(|&i| self.item_blocked(catalog, i))
+            .map(|i| catalog.id(i).to_string())
+            .collect()
+    }
+
+    /// Removes every reason citing a blocked category, or an item (liked
+    /// item of `similarToItem`, explored category) of one.
+    pub fn strip_blocked_reasons(&self, catalog: &Catalog, reasons: &mut Vec<Reason>) {
+        let cats = catalog.categories();
+        reasons.retain(|r| match r {
+            Reason::Category { name, .. } => {
+                !cats.get(name).is_some_and(|c| self.category_blocked(c))
+            }
+            Reason::SimilarToItem { id, .. } => !catalog
+                .index_of(id)
+                .is_some_and(|i| self.item_blocked(catalog, i)),
+            Reason::Exploration {
+                category: Some(name),
+            } => !cats.get(name).is_some_and(|c| self.category_blocked(c)),
+            _ => true,
+        });
+    }
 }
 
 impl ScoreComponent for InterestEditsComponent {
@@ -153,13 +204,51 @@ impl ScoreComponent for InterestEditsComponent {
                 .copied()
                 .unwrap_or_default();
             if blocked {
-                sum -= ctx.category_affinity[c as usize];
+                // Blocked items are excluded from `recommend`; for `explain`
+                // the category's learned part is cancelled too.
+                sum -= ctx.options.weights.category * ctx.category_affinity[c as usize];
             } else {
-                sum += added;
+                sum += added * added_weight(ctx);
             }
         }
-        ctx.options.weights.category * sum / (cats.len() as f64).sqrt()
+        sum / (cats.len() as f64).sqrt()
     }
+
+    /// A `category` reason for each added interest of the item (merged with
+    /// the learned one of the same category, if any).
+    fn reasons(&self, ctx: &RankContext<'_>, idx: u32, out: &mut Vec<Reason>) {
+        let cats = ctx.catalog.categories_of(idx);
+        let n = (cats.len().max(1) as f64).sqrt();
+        for &c in cats {
+            let added = match self.per_category.get(c as usize) {
+                Some(&(false, a)) if a > 0.0 => a,
+                _ => continue,
+            };
+            let extra = added * added_weight(ctx) / n;
+            let name = ctx.catalog.categories().name(c);
+            let existing = out.iter_mut().find_map(|r| match r {
+                Reason::Category {
+                    name: cited,
+                    weight,
+                } if cited == name => Some(weight),
+                _ => None,
+            });
+            match existing {
+                Some(w) => *w = ((*w + extra) * 1000.0).round() / 1000.0,
+                None => out.push(Reason::Category {
+                    name: name.to_string(),
+                    weight: (extra * 1000.0).round() / 1000.0,
+                }),
+            }
+        }
+    }
+}
+
+/// Score weight of an added interest at strength 1: what a liked category
+/// can bring through the category, tag and vector components together.
+fn added_weight(ctx: &RankContext<'_>) -> f64 {
+    let w = &ctx.options.weights;
+    w.category + w.tag + w.vector
 }
 
 /// `forgetItem(id)`: removes every raw event of `id`, subtracts their

@@ -130,16 +130,12 @@ impl PrivacyApi {
             .map_err(|e| to_js_error(ErrorFamily::Recommend, &e))
     }
 
-    /// Whether the visitor's interest edits change ranking (blocked or
-    /// added categories).
-    pub fn has_interest_edits(&self, engine: &Engine) -> bool {
-        self.privacy.borrow().ranking_component(engine).is_some()
-    }
-
-    /// Remembers recommended ids for the `outcome` click count, for results
-    /// ranked without going through [`PrivacyApi::recommend`].
-    pub fn note_recommended(&self, recs: &[Recommendation]) {
-        self.privacy.borrow_mut().note_recommended(recs);
+    /// `rec.explain(id)` with the interest edits applied.
+    pub fn explain(&self, engine: &Engine, id: &str, now_ms: f64) -> Result<String, JsValue> {
+        self.privacy
+            .borrow()
+            .explain(engine, id, now_ms)
+            .map_err(|e| to_js_error(ErrorFamily::Recommend, &e))
     }
 
     /// `rec.previewSignal()`.

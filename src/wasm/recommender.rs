@@ -183,19 +183,10 @@ impl Recommender {
             None => RecommendRequest::default(),
         };
         let engine = self.engine()?;
-        let ranked = if self.privacy.has_interest_edits(&engine) {
-            // With the visitor's interest edits (blocked / added categories).
-            // The core does not yet combine them with the item-item model's
-            // component, so a model is not used while edits exist.
-            self.privacy.recommend(&engine, &request, now())?
-        } else {
-            // The engine's own ranking, with the item-item model when set.
-            let ranked = engine
-                .recommend(&request, now())
-                .map_err(|e| to_js_error(ErrorFamily::Recommend, &e))?;
-            self.privacy.note_recommended(&ranked);
-            ranked
-        };
+        // Through the privacy controller: the engine's ranking (with the
+        // item-item model when set) plus the visitor's interest edits
+        // (blocked categories are never returned, added ones rise).
+        let ranked = self.privacy.recommend(&engine, &request, now())?;
         Ok(to_js(&ranked)?.unchecked_into())
     }
 
@@ -206,9 +197,7 @@ impl Recommender {
     /// rec.explain("sku-9"); // "Recommended because you showed interest in Cycling."
     /// ```
     pub fn explain(&self, id: &str) -> Result<String, JsValue> {
-        self.engine()?
-            .explain(id, now())
-            .map_err(|e| to_js_error(ErrorFamily::Recommend, &e))
+        self.privacy.explain(&*self.engine()?, id, now())
     }
 
     /// Storage health: whether history persists, bytes stored, raw events
