@@ -3,6 +3,7 @@
 //! field), the signal preview, interest edits and per-item forgetting.
 #![cfg(target_arch = "wasm32")]
 
+use lighttouch::model::{Algorithm, NeighbourModel, NeighbourTable, Quantisation};
 use lighttouch::wasm::recommender::Recommender;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -12,12 +13,28 @@ use wasm_bindgen_test::*;
 export function parse(text) { return JSON.parse(text); }
 export function stringify(value) { return JSON.stringify(value); }
 export function withCallback(text) { const o = JSON.parse(text); o.onSignal = () => {}; return o; }
+// Strict structural equality: same own keys (a key holding `undefined`
+// counts), same primitive values. Returns the first differing path or null.
+export function difference(a, b, path = "$") {
+  if (typeof a !== typeof b || Array.isArray(a) !== Array.isArray(b) || (a === null) !== (b === null)) {
+    return path + ": " + String(a) + " vs " + String(b);
+  }
+  if (a === null || typeof a !== "object") return Object.is(a, b) ? null : path + ": " + a + " vs " + b;
+  const ka = Object.keys(a).sort(), kb = Object.keys(b).sort();
+  if (ka.join("\u0000") !== kb.join("\u0000")) return path + ": keys " + ka + " vs " + kb;
+  for (const k of ka) {
+    const d = difference(a[k], b[k], path + "." + k);
+    if (d !== null) return d;
+  }
+  return null;
+}
 "#)]
 extern "C" {
     fn parse(text: &str) -> JsValue;
     fn stringify(value: &JsValue) -> String;
     #[wasm_bindgen(js_name = withCallback)]
     fn with_callback(text: &str) -> JsValue;
+    fn difference(a: &JsValue, b: &JsValue) -> Option<String>;
 }
 
 const CATALOG: &str = r#"[
@@ -200,4 +217,104 @@ fn interest_edits_change_ranking_and_forget_item_erases() {
     assert_eq!(events(&rec), 1.0);
     let (name, _) = thrown(rec.add_interest("Swimming", Some(f64::NAN)));
     assert_eq!(name, "PrivacyError");
+}
+
+fn recommend_json(rec: &Recommender, request: &str) -> JsValue {
+    rec.recommend(Some(parse(request).unchecked_into()))
+        .unwrap()
+        .into()
+}
+
+/// bike-1 is the model's neighbour of bike-3 and of swim-1.
+fn model() -> Vec<u8> {
+    let ids: Vec<String> = ["bike-1", "bike-2", "bike-3", "run-1", "run-2", "swim-1"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut sim = vec![Vec::new(); ids.len()];
+    sim[0] = vec![(2, 1.0), (5, 0.8)];
+    let tables = vec![NeighbourTable::from_rows(Algorithm::Ease, 10, sim).unwrap()];
+    NeighbourModel::new(ids, tables)
+        .unwrap()
+        .encode(Quantisation::U8)
+}
+
+#[wasm_bindgen_test]
+fn a_blocked_category_is_never_recommended_even_with_a_model() {
+    let rec = open(r#"{"namespace": "shop", "storage": "memory"}"#).unwrap();
+    rec.set_model(&model()).unwrap();
+    for _ in 0..3 {
+        click(&rec, "bike-1");
+    }
+    assert_eq!(top_ids(&rec, 1), vec!["bike-3"]);
+
+    rec.block_category("Cycling").unwrap();
+    let all = stringify(&recommend_json(&rec, r#"{"k": 10}"#));
+    assert!(
+        !all.contains("bike-"),
+        "no Cycling item nor liked-item reason: {all}"
+    );
+    assert!(!all.contains("Cycling"), "no reason cites Cycling: {all}");
+    assert!(all.contains("swim-1"), "{all}");
+    let asked = stringify(&recommend_json(
+        &rec,
+        r#"{"k": 5, "categories": ["Cycling"], "exploration": 0.5}"#,
+    ));
+    assert_eq!(asked, "[]");
+    let explained = rec.explain("bike-3").unwrap();
+    assert!(explained.contains("blocked"), "{explained}");
+
+    rec.unblock_category("Cycling").unwrap();
+    assert_eq!(top_ids(&rec, 1), vec!["bike-3"], "unblocking restores it");
+
+    let before = top_ids(&rec, 6);
+    rec.add_interest("Running", None).unwrap();
+    let after = top_ids(&rec, 6);
+    let rank = |ids: &[String]| ids.iter().position(|id| id == "run-1").unwrap();
+    assert!(rank(&after) < rank(&before), "{before:?} -> {after:?}");
+    // Level with the strongest learned interest: only the model-backed
+    // bike-3 stays ahead.
+    assert_eq!(rank(&after), 1, "{after:?}");
+    let top = stringify(&recommend_json(&rec, r#"{"k": 2}"#));
+    assert!(
+        top.contains(r#""kind":"category","name":"Running""#),
+        "the added interest is the cited reason: {top}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn export_data_is_plain_json() {
+    for level in ["personal", "contribute"] {
+        let rec = open(&format!(
+            r#"{{"namespace": "shop-{level}", "storage": "memory",
+                "privacy": {{"defaultLevel": "{level}", "taxonomy": {TAXONOMY}}}}}"#
+        ))
+        .unwrap();
+        let fresh: JsValue = rec.export_data().unwrap().into();
+        assert_eq!(
+            difference(&parse(&stringify(&fresh)), &fresh),
+            None,
+            "{level}, fresh"
+        );
+        click(&rec, "bike-1");
+        rec.block_category("sport").unwrap();
+        rec.add_interest("water", Some(0.5)).unwrap();
+        if level == "contribute" {
+            rec.preview_signal().unwrap();
+        }
+        let exported: JsValue = rec.export_data().unwrap().into();
+        assert_eq!(
+            difference(&parse(&stringify(&exported)), &exported),
+            None,
+            "{level}: {}",
+            stringify(&exported)
+        );
+        let privacy = field(&exported, "privacy");
+        for key in ["epochClock", "pendingReport"] {
+            let value = field(&privacy, key);
+            assert!(!value.is_undefined(), "{level}: privacy.{key} is undefined");
+        }
+        let pending = field(&privacy, "pendingReport");
+        assert_eq!(pending.is_null(), level != "contribute", "{level}");
+    }
 }
