@@ -191,3 +191,50 @@ async fn a_due_report_reaches_the_on_signal_callback_once() {
     );
     assert!(field(&field(&exported, "privacy"), "pendingReport").is_null());
 }
+
+fn recommended_ids(rec: &Recommender, request: &str) -> Vec<String> {
+    let recs: JsValue = rec
+        .recommend(Some(parse(request).unchecked_into()))
+        .unwrap()
+        .into();
+    js_sys::Array::from(&recs)
+        .iter()
+        .map(|r| field(&r, "id").as_string().unwrap())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn a_block_persists_in_local_storage_and_excludes_the_category() {
+    fresh();
+    let rec = open(parse(r#"{"namespace": "shop"}"#));
+    for _ in 0..3 {
+        click(&rec, "bike-1");
+    }
+    let request = r#"{"k": 5, "excludeSeen": false}"#;
+    assert_eq!(recommended_ids(&rec, request)[0], "bike-1");
+    rec.block_category("Cycling").unwrap();
+    rec.flush().unwrap();
+    assert_eq!(recommended_ids(&rec, request), vec!["run-1"]);
+    drop(rec);
+
+    let reopened = open(parse(r#"{"namespace": "shop"}"#));
+    assert_eq!(
+        recommended_ids(&reopened, request),
+        vec!["run-1"],
+        "the block survives a reload"
+    );
+    let reasons = stringify(
+        &reopened
+            .recommend(Some(parse(request).unchecked_into()))
+            .unwrap()
+            .into(),
+    );
+    assert!(!reasons.contains("Cycling"), "{reasons}");
+    assert_eq!(
+        recommended_ids(&reopened, r#"{"k": 5, "categories": ["Cycling"]}"#),
+        Vec::<String>::new()
+    );
+    reopened.unblock_category("Cycling").unwrap();
+    assert_eq!(recommended_ids(&reopened, request)[0], "bike-1");
+    fresh();
+}
