@@ -4,7 +4,7 @@
 //!
 //! * [`recommender`]: the exported `Recommender` class (one file per class;
 //!   its privacy methods in [`recommender_privacy`], delegating to
-//!   [`privacy_api`]).
+//!   [`privacy_api`]; `setModel` in [`recommender_model`]).
 //! * [`open_options`]: `Recommender.open`'s options (namespace, storage mode,
 //!   then the core's `Options`).
 //! * [`js_input`]: JS values -> the core's serde types, strict (unknown fields
@@ -33,6 +33,7 @@ pub mod local_storage;
 pub mod open_options;
 pub mod privacy_api;
 pub mod recommender;
+pub mod recommender_model;
 pub mod recommender_privacy;
 pub mod types;
 pub mod write_behind;
