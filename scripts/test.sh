@@ -108,6 +108,8 @@ blockCategory(name: string): void;
 unblockCategory(name: string): void;
 addInterest(name: string, strength?: number | null): void;
 forgetItem(id: string): number;
+setModel(bytes: Uint8Array): ModelSummary;
+neighbours?: NeighbourOptions;
 SIGNATURES
   [ "$missing" = 0 ] && echo "every Recommender signature has its exact type"
 }

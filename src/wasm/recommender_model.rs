@@ -6,7 +6,7 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::convert::{to_js, to_js_error, ErrorFamily};
+use super::convert::{js_error, to_js, to_js_error, ErrorFamily};
 use super::recommender::Recommender;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -88,12 +88,37 @@ impl Recommender {
     /// }
     /// ```
     #[wasm_bindgen(js_name = setModel)]
-    pub fn set_model(&self, bytes: &[u8]) -> Result<ModelSummaryJs, JsValue> {
+    pub fn set_model(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array")] bytes: &JsValue,
+    ) -> Result<ModelSummaryJs, JsValue> {
+        let Some(bytes) = bytes.dyn_ref::<js_sys::Uint8Array>() else {
+            let message = format!("model: bytes must be a Uint8Array, got {}", describe(bytes));
+            return Err(js_error(ErrorFamily::Model, &message));
+        };
+        // One copy into wasm memory; the engine validates before replacing.
         // The model is not part of the stored state, so no write is scheduled.
         let summary = self
             .engine_mut()?
-            .set_model(bytes)
+            .set_model(&bytes.to_vec())
             .map_err(|e| to_js_error(ErrorFamily::Model, &e))?;
         Ok(to_js(&summary)?.unchecked_into())
+    }
+}
+
+/// `null`, `undefined`, `a string`, `an ArrayBuffer`, ... for the error
+/// message of a `setModel` argument that is not a `Uint8Array`.
+fn describe(value: &JsValue) -> String {
+    if value.is_null() {
+        "null".into()
+    } else if value.is_undefined() {
+        "undefined".into()
+    } else if value.is_instance_of::<js_sys::ArrayBuffer>() {
+        "an ArrayBuffer (wrap it: new Uint8Array(buffer))".into()
+    } else if js_sys::Array::is_array(value) {
+        "an array".into()
+    } else {
+        let kind = value.js_typeof().as_string().unwrap_or_default();
+        format!("a value of type {kind}")
     }
 }

@@ -22,7 +22,7 @@ export function isUint8Array(value) { return value instanceof Uint8Array; }
 extern "C" {
     fn parse(text: &str) -> JsValue;
     #[wasm_bindgen(catch, js_name = setModel)]
-    fn js_set_model(rec: &JsValue, bytes: &js_sys::Uint8Array) -> Result<String, JsValue>;
+    fn js_set_model(rec: &JsValue, bytes: &JsValue) -> Result<String, JsValue>;
     #[wasm_bindgen(catch, js_name = record)]
     fn js_record(rec: &JsValue, event: &str) -> Result<(), JsValue>;
     #[wasm_bindgen(catch, js_name = recommend)]
@@ -73,7 +73,7 @@ fn open_js(options: &str) -> Result<JsValue, JsValue> {
 fn set_model(rec: &JsValue, bytes: &[u8]) -> Result<Value, JsValue> {
     let array = js_sys::Uint8Array::from(bytes);
     assert!(is_uint8_array(&array));
-    js_set_model(rec, &array).map(|text| serde_json::from_str(&text).expect("summary JSON"))
+    js_set_model(rec, &array.into()).map(|text| serde_json::from_str(&text).expect("summary JSON"))
 }
 
 fn view(rec: &JsValue, id: &str) {
@@ -169,6 +169,17 @@ pub fn a_corrupted_model_throws_and_the_previous_one_stays() {
     assert!(message.contains("magic"), "{message}");
     let (name, _) = thrown(set_model(&rec, &[]));
     assert_eq!(name, "ModelError");
+    // Not a Uint8Array: the message says what was given and what to pass.
+    let buffer = js_sys::Uint8Array::from(&model_bytes(&IDS, &[("a", "d")])[..]).buffer();
+    let (name, message) = thrown(js_set_model(&rec, &buffer.into()));
+    assert_eq!(name, "ModelError");
+    assert!(
+        message.contains("Uint8Array") && message.contains("ArrayBuffer"),
+        "{message}"
+    );
+    let (name, message) = thrown(js_set_model(&rec, &"LTNM".into()));
+    assert_eq!(name, "ModelError");
+    assert!(message.contains("string"), "{message}");
 
     let after = recommend(&rec, 5);
     assert_eq!(after, before, "the first model is still in use");
