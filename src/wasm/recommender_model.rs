@@ -11,6 +11,9 @@ use super::recommender::Recommender;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_MODEL_TYPES: &'static str = r#"
+/** A table of a neighbour model: similarity (ItemKNN or EASE) or sequence transitions. */
+export type ModelTable = "itemknn" | "ease" | "transition";
+
 /** What `setModel` reports about the model it installed. */
 export interface ModelSummary {
   /** Items in the model. */
@@ -19,8 +22,8 @@ export interface ModelSummary {
   matched: number;
   /** Model items not in the catalogue (skipped). */
   unknownIds: number;
-  /** The model's tables: "itemknn", "ease" and/or "transition". */
-  tables: string[];
+  /** The model's tables, in file order. */
+  tables: ModelTable[];
   /** Stored neighbours, all tables together. */
   neighbours: number;
   /** Size of the model in bytes. */
