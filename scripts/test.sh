@@ -108,7 +108,8 @@ blockCategory(name: string): void;
 unblockCategory(name: string): void;
 addInterest(name: string, strength?: number | null): void;
 forgetItem(id: string): number;
-setModel(bytes: Uint8Array | number[]): ModelSummary;
+setModel(bytes: Uint8Array): ModelSummary;
+neighbours?: NeighbourOptions;
 readonly modelSummary: ModelSummary | undefined;
 clearModel(): void;
 SIGNATURES
