@@ -193,3 +193,20 @@ fn neighbour_options_are_validated_and_can_switch_the_component_off() {
     view(&mut e, "a", NOW - 1000.0);
     assert_eq!(top(&e, 1), ["e"]);
 }
+
+#[test]
+fn recommend_with_extra_components_still_uses_the_model() {
+    // The JS boundary ranks through `recommend_with` (the privacy
+    // controller adds the visitor's interest edits): the model must count there too.
+    let mut e = engine();
+    view(&mut e, "a", NOW - 1000.0);
+    e.set_model(&model_bytes(&["a", "b", "c", "d", "e"]))
+        .unwrap();
+    let request = RecommendRequest {
+        k: 1,
+        ..Default::default()
+    };
+    let recs = e.recommend_with(&request, NOW, &[]).unwrap();
+    assert_eq!(recs[0].id, "c");
+    assert!(e.explain_with("c", NOW, &[]).unwrap().contains("Title A"));
+}

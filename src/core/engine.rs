@@ -108,6 +108,19 @@ pub struct Engine {
     model: Option<LoadedModel>,
 }
 
+/// The model's neighbour component (if any) followed by `extras`.
+fn with_model<'a>(
+    neighbours: Option<&'a NeighbourComponent>,
+    extras: &[&'a dyn ScoreComponent],
+) -> Vec<&'a dyn ScoreComponent> {
+    let mut components: Vec<&dyn ScoreComponent> = Vec::with_capacity(extras.len() + 1);
+    if let Some(component) = neighbours {
+        components.push(component);
+    }
+    components.extend_from_slice(extras);
+    components
+}
+
 /// Extra name under which the impression counters are stored.
 pub const IMPRESSIONS_EXTRA: &str = "impressions";
 
@@ -244,10 +257,7 @@ impl Engine {
         request: &RecommendRequest,
         now_ms: f64,
     ) -> Result<Vec<Recommendation>, RecommendError> {
-        match self.neighbour_component(now_ms) {
-            Some(c) => self.recommend_with(request, now_ms, &[&c]),
-            None => self.recommend_with(request, now_ms, &[]),
-        }
+        self.recommend_with(request, now_ms, &[])
     }
 
     /// Installs an item-item model (see `model::format`). The bytes are
@@ -286,7 +296,8 @@ impl Engine {
         ))
     }
 
-    /// Like [`Engine::recommend`], adding extra score components.
+    /// Like [`Engine::recommend`], adding extra score components (the
+    /// model's neighbour component, when a model is set, is always included).
     pub fn recommend_with(
         &self,
         request: &RecommendRequest,
@@ -294,7 +305,9 @@ impl Engine {
         extras: &[&dyn ScoreComponent],
     ) -> Result<Vec<Recommendation>, RecommendError> {
         let ctx = self.rank_context(now_ms);
-        rerank::rank(&ctx, request, extras, Some(&self.impressions))
+        let neighbours = self.neighbour_component(now_ms);
+        let components = with_model(neighbours.as_ref(), extras);
+        rerank::rank(&ctx, request, &components, Some(&self.impressions))
     }
 
     /// Records that `ids` were shown to the visitor at `now_ms` (call it with
@@ -379,13 +392,11 @@ impl Engine {
 
     /// One sentence explaining why `id` would be recommended.
     pub fn explain(&self, id: &str, now_ms: f64) -> Result<String, RecommendError> {
-        match self.neighbour_component(now_ms) {
-            Some(c) => self.explain_with(id, now_ms, &[&c]),
-            None => self.explain_with(id, now_ms, &[]),
-        }
+        self.explain_with(id, now_ms, &[])
     }
 
-    /// Like [`Engine::explain`], with extra score components' reasons.
+    /// Like [`Engine::explain`], with extra score components' reasons (the
+    /// model's neighbour component, when a model is set, is always included).
     pub fn explain_with(
         &self,
         id: &str,
@@ -396,7 +407,9 @@ impl Engine {
             .catalog
             .index_of(id)
             .ok_or_else(|| RecommendError::UnknownItem { id: id.to_string() })?;
-        let text = explain::explain(&self.rank_context(now_ms), idx, extras);
+        let neighbours = self.neighbour_component(now_ms);
+        let components = with_model(neighbours.as_ref(), extras);
+        let text = explain::explain(&self.rank_context(now_ms), idx, &components);
         let (cap, memory) = (
             self.options.impression_cap,
             self.options.impression_memory_ms(),

@@ -183,22 +183,6 @@ export interface DiversityOptions {
   maxPerCategory?: number;
 }
 
-/** What `setModel` installed (docs/ranking.md). */
-export interface ModelSummary {
-  /** Items in the model. */
-  items: number;
-  /** Of those, items found in the catalogue. */
-  matched: number;
-  /** Model ids not in the catalogue (skipped). */
-  unknownIds: number;
-  /** The neighbour tables, e.g. ["ease", "transition"]. */
-  tables: string[];
-  /** Neighbours kept per item. */
-  neighbours: number;
-  /** Size of the model file. */
-  bytes: number;
-}
-
 /** Options of `recommend` (see docs/ranking-rules.md). */
 export interface RecommendOptions {
   /** How many results, 1..1000 (default 10). */
@@ -355,10 +339,6 @@ extern "C" {
     /// `Status` in TypeScript.
     #[wasm_bindgen(typescript_type = "Status")]
     pub type StatusJs;
-
-    /// `ModelSummary` in TypeScript.
-    #[wasm_bindgen(typescript_type = "ModelSummary")]
-    pub type ModelSummaryJs;
 
     /// `Level` in TypeScript.
     #[wasm_bindgen(typescript_type = "Level")]

@@ -1,4 +1,5 @@
 import init, { Recommender, createRecommender } from "lighttouch";
+import type { ModelSummary } from "lighttouch";
 
 export async function demo(): Promise<string[]> {
   await init();
@@ -12,6 +13,12 @@ export async function demo(): Promise<string[]> {
   const sentence: string = rec.explain("sku-1");
   void sentence;
   rec.flush();
+  const bytes = new Uint8Array(await (await fetch("/model.bin")).arrayBuffer());
+  const model: ModelSummary = rec.setModel(bytes);
+  const skipped: number = model.unknownIds;
+  void skipped;
+  const tuned: Recommender = Recommender.open({ namespace: "tuned", neighbours: { positionDecay: 0.9 } });
+  tuned.forget();
   const other: Recommender = await createRecommender({ namespace: "other" });
   other.forget();
   return ids;
