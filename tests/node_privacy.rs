@@ -242,7 +242,8 @@ fn model() -> Vec<u8> {
 #[wasm_bindgen_test]
 fn a_blocked_category_is_never_recommended_even_with_a_model() {
     let rec = open(r#"{"namespace": "shop", "storage": "memory"}"#).unwrap();
-    rec.set_model(&model()).unwrap();
+    rec.set_model(&js_sys::Uint8Array::from(&model()[..]).into())
+        .unwrap();
     for _ in 0..3 {
         click(&rec, "bike-1");
     }

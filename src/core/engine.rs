@@ -282,9 +282,7 @@ impl Engine {
     }
 
     /// The neighbour component for a request at `now_ms`, when a model is set.
-    /// Public (privacy hook) so the privacy controller can rank with the
-    /// model and the visitor's interest edits together.
-    pub fn neighbour_component(&self, now_ms: f64) -> Option<NeighbourComponent> {
+    fn neighbour_component(&self, now_ms: f64) -> Option<NeighbourComponent> {
         let model = self.model.as_ref()?;
         Some(NeighbourComponent::new(
             model,

@@ -245,14 +245,9 @@ impl Privacy {
         now_ms: f64,
     ) -> Result<Vec<Recommendation>, RecommendError> {
         let edits = self.ranking_component(engine);
-        let neighbours = engine.neighbour_component(now_ms);
-        let mut extras: Vec<&dyn ScoreComponent> = Vec::with_capacity(2);
-        if let Some(n) = &neighbours {
-            extras.push(n);
-        }
-        if let Some(e) = &edits {
-            extras.push(e);
-        }
+        // `Engine::recommend_with` adds the model's component itself.
+        let extras: Vec<&dyn ScoreComponent> =
+            edits.iter().map(|e| e as &dyn ScoreComponent).collect();
         let blocked = edits
             .as_ref()
             .map(|e| e.blocked_ids(engine.catalog()))
@@ -291,12 +286,7 @@ impl Privacy {
                 return Ok("Not recommended: it belongs to a category you blocked.".to_string());
             }
         }
-        let neighbours = engine.neighbour_component(now_ms);
-        let mut extras: Vec<&dyn ScoreComponent> = vec![&edits];
-        if let Some(n) = &neighbours {
-            extras.insert(0, n);
-        }
-        engine.explain_with(id, now_ms, &extras)
+        engine.explain_with(id, now_ms, &[&edits])
     }
 
     /// The ranking adjustment for blocked / added interests, to pass to
