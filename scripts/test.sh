@@ -157,6 +157,8 @@ layer wasm-chrome "wasm-pack test --headless --chrome (tests/browser_*.rs)" \
   wasm-pack test --headless --chrome -- --test 'browser_*'
 layer wasm-firefox "wasm-pack test --headless --firefox (tests/browser_*.rs)" \
   wasm-pack test --headless --firefox -- --test 'browser_*'
+layer eval "scripts/eval.sh --no-sweep (MovieLens 100K table, on-device vs server)" \
+  bash scripts/eval.sh --no-sweep
 if [ -e tests/e2e/run.sh ]; then
   layer e2e "tests/e2e/run.sh (built package in headless browsers)" run_if_present tests/e2e/run.sh
 fi
