@@ -300,6 +300,18 @@ impl Event {
     }
 }
 
+/// A test event: `kind` on `item` at `at`, without value, not yet folded.
+#[cfg(test)]
+pub(crate) fn test_event(item: &str, kind: EventKind, at: f64) -> Event {
+    Event {
+        item: item.into(),
+        kind,
+        value: None,
+        at,
+        scored: false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -314,6 +314,7 @@ pub fn is_capped(unengaged: u32, cap: u32) -> bool {
 mod tests {
     use super::*;
     use crate::core::catalog::ItemInput;
+    use crate::core::event::test_event as ev;
     use crate::core::event::EventKind;
 
     const DAY: f64 = 86_400_000.0;
@@ -330,16 +331,6 @@ mod tests {
 
     fn ids(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
-    }
-
-    fn ev(item: &str, kind: EventKind, at: f64) -> Event {
-        Event {
-            item: item.into(),
-            kind,
-            value: None,
-            at,
-            scored: false,
-        }
     }
 
     #[test]

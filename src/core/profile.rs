@@ -326,6 +326,7 @@ impl Profile {
 mod tests {
     use super::*;
     use crate::core::catalog::ItemInput;
+    use crate::core::event::test_event as ev;
     use proptest::prelude::*;
 
     const H: f64 = 1000.0;
@@ -336,16 +337,6 @@ mod tests {
         assert_eq!(d.value_at(H, H), 4.0);
         assert_eq!(d.value_at(3.0 * H, H), 1.0);
         assert_eq!(d.value_at(-5.0, H), 8.0, "no growth into the past");
-    }
-
-    fn ev(item: &str, kind: EventKind, at: f64) -> Event {
-        Event {
-            item: item.into(),
-            kind,
-            value: None,
-            at,
-            scored: false,
-        }
     }
 
     #[test]

@@ -433,14 +433,17 @@ pub fn recommend(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::core::catalog::ItemInput;
     use crate::core::event::{Event, EventKind};
 
-    const NOW: f64 = 1_700_000_000_000.0;
+    /// The test clock.
+    pub(crate) const NOW: f64 = 1_700_000_000_000.0;
 
-    fn catalog() -> Catalog {
+    /// Three items: "a" popular and new in X and Y, "b" older in X, "c"
+    /// without categories, tagged "t".
+    pub(crate) fn catalog() -> Catalog {
         let mut a = ItemInput::new("a", &["X", "Y"]);
         a.popularity = Some(99.0);
         a.published = Some(NOW);
@@ -565,8 +568,8 @@ mod tests {
         ));
         let s = crate::core::explain::explain(&ctx, 2, &[&Boost(2)]);
         assert_eq!(
-            s,
-            "Recommended because it is similar to \"a\", which you liked."
+            s, "Recommended because it is similar to \"a\", which you interacted with.",
+            "\"a\" has no recorded events, so the verb is neutral"
         );
     }
 }

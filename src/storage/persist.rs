@@ -430,19 +430,7 @@ impl Persist {
             self.dirty_from = None;
         }
         // 3. Extras.
-        for name in std::mem::take(&mut self.extras_dirty) {
-            let key = format!("{EXTRA_PREFIX}{name}");
-            let result = match self.extras.get(&name).cloned() {
-                Some(v) => self.put(&key, &v),
-                None => self.store.remove(&key).map(|()| {
-                    self.sizes.remove(&key);
-                }),
-            };
-            if let Err(e) = result {
-                self.extras_dirty.insert(name);
-                return Err(e);
-            }
-        }
+        self.write_dirty_extras()?;
         // 4. State, last.
         let value = codec::encode_state_parts(self.generation + 1, first_seq, next_seq, profile)
             .map_err(|e| StoreError::Other(e.to_string()))?;
@@ -474,7 +462,14 @@ impl Persist {
         self.state_hash = None;
         self.state_dirty = false;
         self.dirty_from = None;
-        for name in std::mem::take(&mut self.extras_dirty) {
+        self.write_dirty_extras()
+    }
+
+    /// Writes (or removes) every dirty extra; on a failure the failed extra
+    /// and the ones not reached stay dirty.
+    fn write_dirty_extras(&mut self) -> Result<(), StoreError> {
+        let mut pending = std::mem::take(&mut self.extras_dirty).into_iter();
+        while let Some(name) = pending.next() {
             let key = format!("{EXTRA_PREFIX}{name}");
             let result = match self.extras.get(&name).cloned() {
                 Some(v) => self.put(&key, &v),
@@ -484,6 +479,7 @@ impl Persist {
             };
             if let Err(e) = result {
                 self.extras_dirty.insert(name);
+                self.extras_dirty.extend(pending);
                 return Err(e);
             }
         }

@@ -36,7 +36,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
@@ -53,9 +53,11 @@ use super::ranking::{RankContext, RecommendRequest, Recommendation, ScoreCompone
 use super::rerank;
 use crate::model::component::NeighbourComponent;
 use crate::model::{LoadedModel, ModelError, ModelSummary};
-use crate::storage::codec;
-use crate::storage::persist::{Persist, StateFound};
-use crate::storage::{Store, StoreError};
+use crate::storage::persist::Persist;
+use crate::storage::Store;
+
+mod persistence;
+mod privacy_hooks;
 
 /// Storage health, as `status()` reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -123,17 +125,6 @@ fn with_model<'a>(
 
 /// Extra name under which the impression counters are stored.
 pub const IMPRESSIONS_EXTRA: &str = "impressions";
-
-type EventKey = (String, u8, u64, Option<u64>);
-
-fn event_key(e: &Event) -> EventKey {
-    (
-        e.item.clone(),
-        e.kind as u8,
-        e.at.to_bits(),
-        e.value.map(f64::to_bits),
-    )
-}
 
 impl Engine {
     /// Opens the namespace behind `store`. Never fails: unreadable stored
@@ -338,51 +329,6 @@ impl Engine {
         }
     }
 
-    fn store_impressions(&mut self) {
-        // Not stored at privacy levels without stored history (hook below).
-        let stored = if self.impressions == Impressions::default() || !self.store_history {
-            self.persist.set_extra(IMPRESSIONS_EXTRA, None)
-        } else {
-            match codec::encode_impressions(&self.impressions) {
-                Ok(v) => self.persist.set_extra(IMPRESSIONS_EXTRA, Some(v)),
-                Err(e) => Err(StoreError::Other(e.to_string())),
-            }
-        };
-        if let Err(e) = stored {
-            self.persist
-                .note_error(format!("could not store impressions ({e})"));
-        }
-    }
-
-    /// Reads the impression counters from the extras (on open).
-    fn load_impressions(&mut self) {
-        let stored = self.persist.extra(IMPRESSIONS_EXTRA).map(str::to_string);
-        self.impressions = self.decode_impressions(stored.as_deref());
-    }
-
-    /// Decodes stored impression counters; unreadable ones are reported in
-    /// `status().lastError` and start empty.
-    fn decode_impressions(&mut self, stored: Option<&str>) -> Impressions {
-        match stored {
-            None => Impressions::default(),
-            Some(v) => match codec::decode_impressions(v) {
-                Ok(mut imp) => {
-                    if imp.sanitize() > 0 {
-                        self.persist
-                            .note_error("stored impressions held invalid numbers".into());
-                    }
-                    imp
-                }
-                Err(e) => {
-                    self.persist.note_error(format!(
-                        "stored impressions unreadable ({e}); starting empty"
-                    ));
-                    Impressions::default()
-                }
-            },
-        }
-    }
-
     /// The prepared ranking tables at `now_ms` (for extra components).
     pub fn rank_context(&self, now_ms: f64) -> RankContext<'_> {
         RankContext::new(&self.catalog, &self.profile, &self.options, now_ms)
@@ -444,145 +390,6 @@ impl Engine {
         }
     }
 
-    /// Erases every key of the namespace and resets history, profile,
-    /// impressions and extras (the catalogue and options stay).
-    pub fn forget(&mut self) {
-        self.persist.forget();
-        self.history = History::default();
-        self.profile = Profile::default();
-        self.impressions = Impressions::default();
-    }
-
-    /// Whether a flush has something to write.
-    pub fn has_pending_writes(&self) -> bool {
-        self.persist.is_dirty()
-    }
-
-    /// Writes pending changes. Failures never surface as errors: they end in
-    /// compaction or memory mode and are reported by `status()`.
-    pub fn flush(&mut self) {
-        self.flush_at(None);
-    }
-
-    /// [`Engine::flush`] that also applies age retention as of `now_ms`.
-    pub fn flush_at(&mut self, now_ms: Option<f64>) {
-        if let Some(now) = now_ms {
-            self.enforce_retention(now);
-        }
-        if !self.persist.is_dirty() {
-            return;
-        }
-        if !self.store_history {
-            // Privacy level without persisted history: erase any stored
-            // history and profile, write only the extras.
-            if let Err(e) = self.persist.write_extras_only() {
-                self.persist
-                    .enter_memory_mode(format!("could not write ({e}); working in memory"));
-            }
-            return;
-        }
-        if self.persist.remote_changed() {
-            self.merge_remote();
-        }
-        match self.persist.write(&self.history, &self.profile) {
-            Ok(()) => {}
-            Err(StoreError::QuotaExceeded) => self.compact_and_retry(),
-            Err(e) => self
-                .persist
-                .enter_memory_mode(format!("could not write ({e}); working in memory")),
-        }
-    }
-
-    fn compact_and_retry(&mut self) {
-        let drop = self.history.len().div_ceil(2);
-        self.history.drop_oldest(drop);
-        self.persist.mark_all_events(self.history.first_seq());
-        match self.persist.write(&self.history, &self.profile) {
-            Ok(()) => self.persist.note_error(format!(
-                "storage quota exceeded: dropped the {drop} oldest raw events (kept in the profile)"
-            )),
-            Err(e) => self.persist.enter_memory_mode(format!(
-                "could not write after compaction ({e}); working in memory"
-            )),
-        }
-    }
-
-    /// Another instance wrote: adopt its state and append our unflushed events.
-    fn merge_remote(&mut self) {
-        let remote = match self.persist.read() {
-            Ok(r) => r,
-            Err(_) => return, // the write will surface the failure
-        };
-        if remote.found == StateFound::Unreadable {
-            return; // ours is the best copy: overwrite the damaged value
-        }
-        let pending: Vec<Event> = self
-            .history
-            .since(self.persist.synced_next_seq())
-            .cloned()
-            .collect();
-        let dirty_extras = self.persist.dirty_extras();
-        let ours_impressions = dirty_extras
-            .contains(IMPRESSIONS_EXTRA)
-            .then(|| self.impressions.clone());
-        let theirs_impressions = remote.extras.get(IMPRESSIONS_EXTRA).cloned();
-        let extras = self.persist.merge_extras(&remote.extras);
-        let theirs: HashSet<EventKey> = remote.events.iter().map(event_key).collect();
-        self.persist.adopt(&remote);
-        self.persist.set_extras(extras, dirty_extras);
-        if remote.needs_rewrite {
-            // Their stored log had holes: rewrite it as we renumbered it.
-            self.persist.mark_all_events(remote.first_seq);
-        }
-        self.history = History::from_parts(remote.events, remote.first_seq);
-        self.profile = remote.state.profile;
-        self.persist.mark_state_dirty();
-        for e in pending {
-            if !theirs.contains(&event_key(&e)) {
-                self.apply(e, f64::MIN);
-            }
-        }
-        self.fold_unscored();
-        self.history
-            .trim_front(self.options.max_events as usize, f64::MIN);
-        // Impressions: take theirs, then max-merge ours in if we had changes.
-        self.impressions = self.decode_impressions(theirs_impressions.as_deref());
-        if let Some(ours) = ours_impressions {
-            self.impressions
-                .merge_from(&ours, self.options.impression_memory_ms());
-            self.store_impressions();
-        }
-    }
-
-    /// Full retention pass (count and age) as of `now_ms`.
-    fn enforce_retention(&mut self, now_ms: f64) {
-        let cutoff = now_ms - self.options.retention_ms();
-        let t = self
-            .history
-            .enforce(self.options.max_events as usize, cutoff);
-        if let Some(seq) = t.renumbered_from {
-            self.persist.mark_events_from(seq);
-        } else if t.dropped > 0 {
-            self.persist.mark_state_dirty();
-        }
-    }
-
-    /// Stores a value for another module under its own relative key
-    /// (`name`: 1..=64 chars of `[A-Za-z0-9._-]`); written on flush.
-    pub fn put_extra(&mut self, name: &str, value: String) -> Result<(), StoreError> {
-        self.persist.set_extra(name, Some(value))
-    }
-
-    /// A value stored with [`Engine::put_extra`] (also after reopening).
-    pub fn get_extra(&self, name: &str) -> Option<&str> {
-        self.persist.extra(name)
-    }
-
-    /// Removes a value stored with [`Engine::put_extra`].
-    pub fn remove_extra(&mut self, name: &str) -> Result<(), StoreError> {
-        self.persist.set_extra(name, None)
-    }
-
     /// The current catalogue.
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
@@ -598,62 +405,5 @@ impl Engine {
     /// The options in force.
     pub fn options(&self) -> &Options {
         &self.options
-    }
-}
-
-// ---- Hooks for the privacy controller (`crate::privacy::controller`) ----
-// Kept apart from the engine proper: the level dial decides whether history
-// is stored at all, and the visitor's rights need to edit history/profile.
-impl Engine {
-    /// Whether history and profile are written to storage. Turning it off
-    /// erases the stored history and profile at the next flush (extras stay);
-    /// turning it on again writes the in-memory history at the next flush.
-    pub fn set_history_storage(&mut self, store: bool) {
-        if store == self.store_history {
-            return;
-        }
-        self.store_history = store;
-        self.persist.mark_all_events(self.history.first_seq());
-        self.store_impressions();
-    }
-
-    /// Whether history and profile are written to storage.
-    pub fn history_storage(&self) -> bool {
-        self.store_history
-    }
-
-    /// Drops the in-memory history, profile and impressions without touching storage
-    /// (the next flush writes whatever the storage mode says).
-    pub fn clear_memory(&mut self) {
-        self.history = History::default();
-        self.profile = Profile::default();
-        self.impressions = Impressions::default();
-        self.store_impressions();
-        self.persist.mark_all_events(0);
-    }
-
-    /// Mutable access to the profile and history for the visitor's rights
-    /// (`forgetItem`); call [`Engine::history_rewritten`] afterwards.
-    pub fn privacy_parts_mut(&mut self) -> (&Catalog, &Options, &mut History, &mut Profile) {
-        (
-            &self.catalog,
-            &self.options,
-            &mut self.history,
-            &mut self.profile,
-        )
-    }
-
-    /// Marks the stored history from sequence `from_seq` on (and the profile)
-    /// for rewriting after an edit through [`Engine::privacy_parts_mut`].
-    pub fn history_rewritten(&mut self, from_seq: u64) {
-        self.persist.mark_events_from(from_seq);
-    }
-
-    /// Reads one extra value straight from the store, bypassing this
-    /// instance's cache: another tab may have written it (the budget ledger
-    /// is re-read this way before a report is charged). `None` when absent
-    /// or unreadable.
-    pub fn read_stored_extra(&self, name: &str) -> Option<String> {
-        self.persist.read().ok()?.extras.get(name).cloned()
     }
 }
