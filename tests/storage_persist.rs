@@ -543,3 +543,24 @@ fn unavailable_storage_works_in_memory_and_forget_does_not_throw() {
     assert_eq!(e.status().events, 0);
     assert!(!e.status().persistent);
 }
+
+#[test]
+fn a_failed_extras_write_keeps_every_unwritten_extra_dirty() {
+    use lighttouch::storage::persist::Persist;
+    let origin = MemoryOrigin::new();
+    let mut p = Persist::new(Box::new(origin.store("ns")));
+    p.load();
+    p.set_extra("a", Some("1".into())).unwrap();
+    p.set_extra("b", Some("2".into())).unwrap();
+    origin.set_fail_writes(true);
+    assert!(p.write_extras_only().is_err());
+    origin.set_fail_writes(false);
+    p.write_extras_only().unwrap();
+    let stored = Persist::new(Box::new(origin.store("ns"))).read().unwrap();
+    assert_eq!(stored.extras.get("a").map(String::as_str), Some("1"));
+    assert_eq!(
+        stored.extras.get("b").map(String::as_str),
+        Some("2"),
+        "the extra not reached by the failed write is written by the next one"
+    );
+}
