@@ -9,65 +9,19 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod browser_support;
+
+use browser_support::{
+    block_local_storage, break_set_item, fill_to_quota, fresh, restore_set_item,
+    unblock_local_storage,
+};
+
 #[wasm_bindgen(inline_js = r#"
-let savedSetItem = null;
-let savedDescriptor = null;
-export function storage() { return globalThis.localStorage; }
-export function breakSetItem(name) {
-  if (savedSetItem === null) savedSetItem = Storage.prototype.setItem;
-  Storage.prototype.setItem = function () { throw new DOMException("simulated", name); };
-}
-export function restoreSetItem() {
-  if (savedSetItem !== null) { Storage.prototype.setItem = savedSetItem; savedSetItem = null; }
-}
-export function blockLocalStorage() {
-  let owner = globalThis;
-  while (owner && !Object.getOwnPropertyDescriptor(owner, "localStorage")) owner = Object.getPrototypeOf(owner);
-  savedDescriptor = { owner, descriptor: Object.getOwnPropertyDescriptor(owner, "localStorage") };
-  Object.defineProperty(globalThis, "localStorage", {
-    configurable: true,
-    get() { throw new DOMException("The operation is insecure.", "SecurityError"); },
-  });
-}
-export function unblockLocalStorage() {
-  if (savedDescriptor === null) return;
-  delete globalThis.localStorage;
-  if (savedDescriptor.owner === globalThis) Object.defineProperty(globalThis, "localStorage", savedDescriptor.descriptor);
-  savedDescriptor = null;
-}
 export function domException(name) { return new DOMException("simulated", name); }
-export function fillToQuota(prefix) {
-  let chunk = 1 << 20, written = 0, n = 0;
-  while (chunk >= 1) {
-    try { localStorage.setItem(prefix + n, "x".repeat(chunk)); n += 1; written += chunk; }
-    catch (e) { chunk = Math.floor(chunk / 2); }
-  }
-  return written;
-}
 "#)]
 extern "C" {
-    fn storage() -> web_sys::Storage;
-    #[wasm_bindgen(js_name = breakSetItem)]
-    fn break_set_item(name: &str);
-    #[wasm_bindgen(js_name = restoreSetItem)]
-    fn restore_set_item();
-    #[wasm_bindgen(js_name = blockLocalStorage)]
-    fn block_local_storage();
-    #[wasm_bindgen(js_name = unblockLocalStorage)]
-    fn unblock_local_storage();
     #[wasm_bindgen(js_name = domException)]
     fn dom_exception(name: &str) -> JsValue;
-    #[wasm_bindgen(js_name = fillToQuota)]
-    fn fill_to_quota(prefix: &str) -> f64;
-}
-
-/// Starts each test from an empty origin, whatever an earlier test left.
-fn fresh() -> web_sys::Storage {
-    restore_set_item();
-    unblock_local_storage();
-    let storage = storage();
-    storage.clear().expect("clear localStorage");
-    storage
 }
 
 fn all_keys(storage: &web_sys::Storage) -> Vec<String> {

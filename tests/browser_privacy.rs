@@ -9,6 +9,12 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
+mod browser_support;
+mod js_values;
+
+use browser_support::keys_with_prefix;
+use js_values::field;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen(inline_js = r#"
@@ -56,13 +62,9 @@ const CATALOG: &str = r#"[
   {"id": "run-1", "categories": ["Running"], "popularity": 500}
 ]"#;
 
-fn storage() -> web_sys::Storage {
-    web_sys::window().unwrap().local_storage().unwrap().unwrap()
-}
-
 fn fresh() {
     restore_now();
-    storage().clear().unwrap();
+    browser_support::fresh();
 }
 
 fn open(options: JsValue) -> Recommender {
@@ -74,20 +76,6 @@ fn open(options: JsValue) -> Recommender {
 fn click(rec: &Recommender, item: &str) {
     rec.record(parse(&format!(r#"{{"item": "{item}", "kind": "click"}}"#)).unchecked_into())
         .unwrap();
-}
-
-fn keys_with_prefix(prefix: &str) -> Vec<String> {
-    let storage = storage();
-    let mut keys: Vec<String> = (0..storage.length().unwrap())
-        .filter_map(|i| storage.key(i).unwrap())
-        .filter(|k| k.starts_with(prefix))
-        .collect();
-    keys.sort();
-    keys
-}
-
-fn field(value: &JsValue, name: &str) -> JsValue {
-    js_sys::Reflect::get(value, &name.into()).unwrap()
 }
 
 fn events(rec: &Recommender) -> f64 {

@@ -10,44 +10,21 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
+mod browser_support;
+mod js_values;
+
+use browser_support::{
+    block_local_storage, break_set_item, fill_to_quota, fresh, keys_with_prefix, restore_set_item,
+    storage, unblock_local_storage,
+};
+use js_values::ids;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen(inline_js = r#"
-let savedSetItem = null;
-let blocked = null;
 export function parse(text) { return JSON.parse(text); }
 export function stringify(value) { return JSON.stringify(value); }
 export function sleep(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
-export function breakSetItem(name) {
-  if (savedSetItem === null) savedSetItem = Storage.prototype.setItem;
-  Storage.prototype.setItem = function () { throw new DOMException("simulated", name); };
-}
-export function restoreSetItem() {
-  if (savedSetItem !== null) { Storage.prototype.setItem = savedSetItem; savedSetItem = null; }
-}
-export function blockLocalStorage() {
-  let owner = globalThis;
-  while (owner && !Object.getOwnPropertyDescriptor(owner, "localStorage")) owner = Object.getPrototypeOf(owner);
-  blocked = { owner, descriptor: Object.getOwnPropertyDescriptor(owner, "localStorage") };
-  Object.defineProperty(globalThis, "localStorage", {
-    configurable: true,
-    get() { throw new DOMException("The operation is insecure.", "SecurityError"); },
-  });
-}
-export function unblockLocalStorage() {
-  if (blocked === null) return;
-  delete globalThis.localStorage;
-  if (blocked.owner === globalThis) Object.defineProperty(globalThis, "localStorage", blocked.descriptor);
-  blocked = null;
-}
-export function fillToQuota(prefix) {
-  let chunk = 1 << 20, n = 0, written = 0;
-  while (chunk >= 1) {
-    try { localStorage.setItem(prefix + n, "x".repeat(chunk)); n += 1; written += chunk; }
-    catch (e) { chunk = Math.floor(chunk / 2); }
-  }
-  return written;
-}
 export function snapshot() {
   const all = {};
   for (let i = 0; i < localStorage.length; i++) { const k = localStorage.key(i); all[k] = localStorage.getItem(k); }
@@ -64,16 +41,6 @@ extern "C" {
     fn parse(text: &str) -> JsValue;
     fn stringify(value: &JsValue) -> String;
     fn sleep(ms: u32) -> js_sys::Promise;
-    #[wasm_bindgen(js_name = breakSetItem)]
-    fn break_set_item(name: &str);
-    #[wasm_bindgen(js_name = restoreSetItem)]
-    fn restore_set_item();
-    #[wasm_bindgen(js_name = blockLocalStorage)]
-    fn block_local_storage();
-    #[wasm_bindgen(js_name = unblockLocalStorage)]
-    fn unblock_local_storage();
-    #[wasm_bindgen(js_name = fillToQuota)]
-    fn fill_to_quota(prefix: &str) -> f64;
     fn snapshot() -> JsValue;
     #[wasm_bindgen(js_name = hideDocument)]
     fn hide_document(hidden: bool);
@@ -91,17 +58,6 @@ const CATALOG: &str = r#"[
   {"id": "run-3", "categories": ["Running"], "popularity": 300},
   {"id": "swim-1", "categories": ["Swimming"], "popularity": 450}
 ]"#;
-
-fn storage() -> web_sys::Storage {
-    web_sys::window().unwrap().local_storage().unwrap().unwrap()
-}
-
-/// Starts each test from an empty origin, whatever an earlier test left.
-fn fresh() {
-    restore_set_item();
-    unblock_local_storage();
-    storage().clear().unwrap();
-}
 
 fn open(namespace: &str) -> Recommender {
     let options = parse(&format!(r#"{{"namespace": "{namespace}"}}"#));
@@ -131,28 +87,6 @@ fn status(rec: &Recommender) -> (bool, f64, f64, Option<String>) {
         get("events").as_f64().unwrap(),
         get("lastError").as_string(),
     )
-}
-
-fn keys_with_prefix(prefix: &str) -> Vec<String> {
-    let storage = storage();
-    let mut keys: Vec<String> = (0..storage.length().unwrap())
-        .filter_map(|i| storage.key(i).unwrap())
-        .filter(|k| k.starts_with(prefix))
-        .collect();
-    keys.sort();
-    keys
-}
-
-fn ids(recommendations: &JsValue) -> Vec<String> {
-    js_sys::Array::from(recommendations)
-        .iter()
-        .map(|r| {
-            js_sys::Reflect::get(&r, &"id".into())
-                .unwrap()
-                .as_string()
-                .unwrap()
-        })
-        .collect()
 }
 
 /// Same ids, reasons and (up to the decay of the few ms between the calls)

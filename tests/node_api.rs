@@ -9,6 +9,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
+mod js_values;
+
+use js_values::{field, ids};
+
 #[wasm_bindgen(inline_js = r#"
 export function parse(text) { return JSON.parse(text); }
 export function stringify(value) { return JSON.stringify(value); }
@@ -58,22 +62,6 @@ fn thrown(result: Result<impl Sized, JsValue>) -> (String, String) {
         .dyn_into::<js_sys::Error>()
         .expect("a JS Error instance");
     (error.name().into(), error.message().into())
-}
-
-fn ids(recommendations: &JsValue) -> Vec<String> {
-    js_sys::Array::from(recommendations)
-        .iter()
-        .map(|r| {
-            js_sys::Reflect::get(&r, &"id".into())
-                .unwrap()
-                .as_string()
-                .unwrap()
-        })
-        .collect()
-}
-
-fn field(value: &JsValue, name: &str) -> JsValue {
-    js_sys::Reflect::get(value, &name.into()).unwrap()
 }
 
 #[wasm_bindgen_test]

@@ -231,3 +231,25 @@ pub fn open_accepts_neighbour_options() {
     assert_eq!(name, "OptionsError");
     assert!(message.contains("decay"), "{message}");
 }
+
+/// Declares one `#[wasm_bindgen_test]` per scenario above, so the browser
+/// and Node binaries run the same list under the same names.
+macro_rules! scenario_tests {
+    () => {
+        $crate::model_js::scenario_tests!(
+            recommendations_follow_the_model,
+            a_corrupted_model_throws_and_the_previous_one_stays,
+            unknown_ids_are_skipped_and_counted,
+            open_accepts_neighbour_options,
+        );
+    };
+    ($($scenario:ident),* $(,)?) => {
+        $(
+            #[wasm_bindgen_test::wasm_bindgen_test]
+            fn $scenario() {
+                $crate::model_js::$scenario();
+            }
+        )*
+    };
+}
+pub(crate) use scenario_tests;
