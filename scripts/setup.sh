@@ -5,7 +5,7 @@
 #   Firefox ESR + geckodriver, binaryen's wasm-opt, and the npm packages of
 #   any test folder that has a package-lock.json.
 # Idempotent: every step checks first and skips what is present, so it is safe
-# to run on every CI start. Needs only crates.io, npm and Debian's packages.
+# to run on every CI start. Needs only the Rust, npm and Debian package registries.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
