@@ -230,3 +230,36 @@ async fn a_reopened_instance_neither_reports_again_nor_forgets_the_budget() {
     assert_eq!(field(&preview, "budgetSpent").as_f64(), Some(1.0));
     restore_now();
 }
+
+/// One instance previews (builds and charges) the payload; the other sees
+/// activity first when it falls due and sends that very payload; the
+/// previewing instance then sends nothing more.
+#[wasm_bindgen_test]
+async fn a_payload_previewed_in_one_instance_is_sent_once_by_either() {
+    let start = fresh();
+    let first = open();
+    first.flush().unwrap();
+    let second = open();
+    let (epoch, last_ms) = epoch_and_last_ms(&first, start);
+    let preview: JsValue = first.preview_signal().unwrap().into();
+    assert!(
+        field(&preview, "payload").is_object(),
+        "first builds the payload"
+    );
+    set_now(last_ms);
+    click(&second, "bike-1");
+    settle().await;
+    assert_eq!(
+        received_reports().len(),
+        1,
+        "second sends the adopted payload"
+    );
+    click(&first, "bike-1");
+    settle().await;
+    let reports = received_reports();
+    assert_eq!(reports.len(), 1, "one report per epoch: {reports:?}");
+    for rec in [&first, &second] {
+        assert_eq!(ledger_entries(rec), vec![(epoch, 1.0)]);
+    }
+    restore_now();
+}
