@@ -232,8 +232,8 @@ async fn a_reopened_instance_neither_reports_again_nor_forgets_the_budget() {
 }
 
 /// One instance previews (builds and charges) the payload; the other sees
-/// activity first when it falls due and sends that very payload; the
-/// previewing instance then sends nothing more.
+/// activity first when it falls due, then the previewing one: one report in
+/// all, and the ε is charged once.
 #[wasm_bindgen_test]
 async fn a_payload_previewed_in_one_instance_is_sent_once_by_either() {
     let start = fresh();
@@ -249,11 +249,7 @@ async fn a_payload_previewed_in_one_instance_is_sent_once_by_either() {
     set_now(last_ms);
     click(&second, "bike-1");
     settle().await;
-    assert_eq!(
-        received_reports().len(),
-        1,
-        "second sends the adopted payload"
-    );
+    assert_eq!(received_reports().len(), 1, "the due report went out");
     click(&first, "bike-1");
     settle().await;
     let reports = received_reports();
