@@ -246,6 +246,9 @@ async fn a_payload_previewed_in_one_instance_is_sent_once_by_either() {
         field(&preview, "payload").is_object(),
         "first builds the payload"
     );
+    // Let the lock callbacks of both opens run while nothing is due yet.
+    settle().await;
+    assert!(received_reports().is_empty(), "not due yet");
     set_now(last_ms);
     click(&second, "bike-1");
     settle().await;

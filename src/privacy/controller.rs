@@ -483,9 +483,23 @@ impl Privacy {
                 self.signal.pending = None;
             }
         }
-        for e in theirs.ledger.entries {
-            if !self.signal.ledger.entries.contains(&e) {
-                self.signal.ledger.entries.push(e);
+        let stored_built = |epoch: i64| {
+            theirs
+                .pending
+                .as_ref()
+                .is_some_and(|q| q.epoch == epoch && q.payload.is_some())
+        };
+        if let Some(p) = &self.signal.pending {
+            let charged = theirs.ledger.entries.iter().any(|e| e.epoch == p.epoch);
+            if p.payload.is_some() && charged && !stored_built(p.epoch) {
+                // We built this epoch's payload, but the stored state shows
+                // it charged and no longer pending: another tab sent it.
+                self.signal.pending = None;
+            }
+        }
+        for e in &theirs.ledger.entries {
+            if !self.signal.ledger.entries.contains(e) {
+                self.signal.ledger.entries.push(*e);
             }
         }
         if let (Some(p), Some(q)) = (&self.signal.pending, &theirs.pending) {
