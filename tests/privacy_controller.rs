@@ -247,6 +247,32 @@ fn one_report_per_epoch_across_reopen_and_two_instances() {
     assert!(epochs.contains(&5), "{epochs:?}");
 }
 
+/// A previews (builds and charges) the payload; B, whose activity comes
+/// first when it falls due, adopts and sends it; A must not send it again.
+#[test]
+fn a_payload_previewed_in_one_instance_and_sent_by_another_is_not_resent() {
+    let origin = MemoryOrigin::new();
+    let opts = PrivacyOptions {
+        default_level: Level::Contribute,
+        ..options()
+    };
+    let (mut a, mut pa) = open(&origin, 11, false, opts.clone(), NOW);
+    a.flush();
+    let (mut b, mut pb) = open(&origin, 12, false, opts, NOW + 1.0);
+    let previewed = pa.preview_signal(&mut a, NOW + 2.0).payload;
+    assert!(previewed.is_some(), "A builds the payload");
+    let clock = pa.export().epoch_clock.expect("clock");
+    let last = clock.end_ms(clock.index(NOW)) - 1.0;
+    let sent_b = pb.take_due_report(&mut b, last);
+    assert_eq!(sent_b, previewed, "B sends the very payload A built");
+    assert!(
+        pa.take_due_report(&mut a, last + 0.5).is_none(),
+        "A does not send it a second time"
+    );
+    assert_eq!(pa.export().ledger.entries.len(), 1, "charged once");
+    assert!(pa.export().pending_report.is_none());
+}
+
 #[test]
 fn preview_is_memoised_and_is_exactly_what_is_sent() {
     let origin = MemoryOrigin::new();
