@@ -25,8 +25,8 @@ TESTS_FAILED=0
 PASSED=0
 FAILED=0
 
-# Sums the "test result: ... N passed; M failed" lines of cargo and
-# wasm-bindgen-test-runner output, and node's test runner "# pass N" lines.
+# Prints "PASSED FAILED" summed over a log's "test result: ... N passed; M
+# failed" lines (cargo, wasm-bindgen-test-runner) and node's "# pass N" lines.
 count_tests() {
   awk '
     /test result:/ {
@@ -37,28 +37,8 @@ count_tests() {
     }
     /^# pass / { p += $3 }
     /^# fail / { f += $3 }
-    END { if (p + f > 0) printf "%d tests passed, %d failed", p, f }
-  ' "$1"
-}
-
-# add_totals LOG STATUS: adds a layer's test counts to the run's totals; a
-# failed layer with no failed test counted (build error, lint) counts as one.
-add_totals() {
-  local p f
-  read -r p f < <(awk '
-    /test result:/ {
-      for (i = 1; i <= NF; i++) {
-        if ($(i) ~ /^passed;?$/) p += $(i - 1)
-        if ($(i) ~ /^failed;?$/) f += $(i - 1)
-      }
-    }
-    /^# pass / { p += $3 }
-    /^# fail / { f += $3 }
     END { printf "%d %d\n", p, f }
-  ' "$1")
-  if [ "$2" != 0 ] && [ "$f" = 0 ]; then f=1; fi
-  TESTS_PASSED=$((TESTS_PASSED + p))
-  TESTS_FAILED=$((TESTS_FAILED + f))
+  ' "$1"
 }
 
 # layer NAME DESCRIPTION COMMAND...: runs one layer, logs it, records result.
@@ -72,8 +52,14 @@ layer() {
   started=$(date +%s)
   "$@" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
-  counts="$(count_tests "$log")"
-  add_totals "$log" "$status"
+  local p f
+  read -r p f < <(count_tests "$log")
+  counts=""
+  if [ $((p + f)) -gt 0 ]; then counts="$p tests passed, $f failed"; fi
+  # A failed layer with no failed test counted (build error, lint) counts as one.
+  if [ "$status" != 0 ] && [ "$f" = 0 ]; then f=1; fi
+  TESTS_PASSED=$((TESTS_PASSED + p))
+  TESTS_FAILED=$((TESTS_FAILED + f))
   local took=$(( $(date +%s) - started ))
   if [ "$status" = 0 ]; then
     PASSED=$((PASSED + 1))
